@@ -1,0 +1,66 @@
+# moncommissariat — every set-up step is here: `make run` and `make test` install what they need.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+PORT ?= 8000
+HOST ?= 127.0.0.1
+STAGE ?= dev
+
+.PHONY: run test lint bench build-site package deploy destroy clean venv chromium
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 est requis ($(PYTHON) introuvable)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when the requirement files change.
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet --disable-pip-version-check 'pip==26.2.1'
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "Installation de chromium (apt)…"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+SITE_SOURCES := $(shell find static-site -path static-site/dist -prune -o -type f -print 2>/dev/null)
+static-site/dist/.built: $(STAMP) $(SITE_SOURCES)
+	$(PY) static-site/build.py --out static-site/dist
+	touch static-site/dist/.built
+
+build-site: $(STAMP)
+	$(PY) static-site/build.py --out static-site/dist
+	touch static-site/dist/.built
+
+run: $(STAMP) static-site/dist/.built
+	$(PY) -m local --host $(HOST) --port $(PORT)
+
+test: $(STAMP) chromium static-site/dist/.built
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+bench: $(STAMP) static-site/dist/.built
+	$(PY) -m bench
+
+# `chalice package` offline: fake credentials and a region; only the package index is reached.
+package: $(STAMP)
+	rm -rf out
+	AWS_ACCESS_KEY_ID=fake AWS_SECRET_ACCESS_KEY=fake AWS_DEFAULT_REGION=eu-west-3 \
+		$(VENV)/bin/chalice package --stage $(STAGE) out
+	$(VENV)/bin/cfn-lint out/sam.json
+
+clean:
+	rm -rf out static-site/dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,68 @@
+"""moncommissariat: the Chalice app. Routes and handlers only; the work is in chalicelib/.
+
+The three WebSocket decorators must live here: they do not work on a
+Blueprint in chalice 1.34.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import AuthResponse, Chalice
+
+from chalicelib import realtime
+from chalicelib.api.public import public
+from chalicelib.auth import verify_officer_token
+from chalicelib.config import settings
+from chalicelib.errors import DomainError
+from chalicelib.observability import flush_metrics, logger
+
+app = Chalice(app_name="moncommissariat")
+app.experimental_feature_flags.update(["WEBSOCKETS"])
+app.register_blueprint(public)
+
+
+@app.middleware("all")
+def correlation(event: Any, get_response: Any) -> Any:
+    """Tie every log line of an invocation (HTTP, WebSocket, schedule) to its request id."""
+    raw = event.to_dict() if hasattr(event, "to_dict") else {}
+    context = raw.get("requestContext") or {}
+    request_id = context.get("requestId") or raw.get("id")
+    logger.set_correlation_id(request_id)
+    logger.append_keys(
+        route=context.get("routeKey") or context.get("resourcePath"), stage=settings().stage
+    )
+    try:
+        return get_response(event)
+    finally:
+        flush_metrics()
+        logger.remove_keys(["route"])
+
+
+@app.authorizer(ttl_seconds=60)
+def officer_auth(auth_request: Any) -> AuthResponse:
+    """Officer routes: a valid Cognito JWT in the Authorization header."""
+    try:
+        officer = verify_officer_token(auth_request.token or "")
+    except DomainError:
+        return AuthResponse(routes=[], principal_id="anonymous")
+    return AuthResponse(
+        routes=["*"],
+        principal_id=officer.officer_id,
+        context={"username": officer.username, "groups": ",".join(sorted(officer.groups))},
+    )
+
+
+@app.on_ws_connect()
+def ws_connect(event: Any) -> dict[str, Any]:
+    return realtime.on_connect(event.to_dict())
+
+
+@app.on_ws_message()
+def ws_message(event: Any) -> dict[str, Any]:
+    return realtime.on_message(event.to_dict())
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event: Any) -> dict[str, Any]:
+    return realtime.on_disconnect(event.to_dict())

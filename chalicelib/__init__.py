@@ -1,0 +1,1 @@
+"""Domain and data code packaged with app.py into the Lambda zip."""

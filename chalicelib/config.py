@@ -1,0 +1,125 @@
+"""Every setting of the app, read from environment variables in one place.
+
+Nothing else in the code reads ``os.environ``. Settings are read once per
+process (a Lambda container) and cached; tests call :func:`reload_settings`
+after changing the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+APP_VERSION = "0.1.0"
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _str(name: str, default: str = "") -> str:
+    return os.environ.get(name) or default
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The app's configuration. Field names say the unit where it matters."""
+
+    stage: str
+    version: str
+    region: str
+    service_name: str
+    # Data: every table name is ``<table_prefix>-<aggregate>``.
+    table_prefix: str
+    dynamodb_endpoint: str | None
+    photos_bucket: str
+    s3_endpoint: str | None
+    # WebSocket management API. Empty on AWS: built from the connection's
+    # domainName/stage. Set by the local platform to its own address.
+    websocket_endpoint: str | None
+    # Officer authentication (Cognito user pool).
+    user_pool_id: str
+    user_pool_client_id: str
+    jwks_url: str
+    # Retention and lifetimes.
+    retention_days: int
+    connection_ttl_seconds: int
+    # Observability.
+    tracing_enabled: bool
+    metrics_namespace: str
+    # Chat limits and timings.
+    message_max_chars: int
+    messages_per_minute: int
+    connections_per_token: int
+    officer_capacity_default: int
+    citizen_grace_seconds: int
+    officer_grace_seconds: int
+    typing_throttle_seconds: int
+    queue_update_seconds: int
+    # HTTP limits.
+    page_size_max: int
+
+    def table_name(self, aggregate: str) -> str:
+        """Full DynamoDB table name of an aggregate (``conversations``...)."""
+        return f"{self.table_prefix}-{aggregate}"
+
+    @property
+    def issuer(self) -> str:
+        """The ``iss`` claim Cognito writes in the tokens of this user pool."""
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+
+def _load() -> Settings:
+    region = _str("AWS_REGION", _str("AWS_DEFAULT_REGION", "eu-west-3"))
+    user_pool_id = _str("USER_POOL_ID")
+    default_jwks = (
+        f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}/.well-known/jwks.json"
+    )
+    return Settings(
+        stage=_str("STAGE", "dev"),
+        version=_str("APP_VERSION", APP_VERSION),
+        region=region,
+        service_name=_str("POWERTOOLS_SERVICE_NAME", "moncommissariat"),
+        table_prefix=_str("TABLE_PREFIX", "moncommissariat-dev"),
+        dynamodb_endpoint=_str("DYNAMODB_ENDPOINT") or None,
+        photos_bucket=_str("PHOTOS_BUCKET", "moncommissariat-dev-photos"),
+        s3_endpoint=_str("S3_ENDPOINT") or None,
+        websocket_endpoint=_str("WEBSOCKET_ENDPOINT") or None,
+        user_pool_id=user_pool_id,
+        user_pool_client_id=_str("USER_POOL_CLIENT_ID"),
+        jwks_url=_str("JWKS_URL", default_jwks),
+        retention_days=_int("RETENTION_DAYS", 90),
+        connection_ttl_seconds=_int("CONNECTION_TTL_SECONDS", 2 * 3600 + 15 * 60),
+        tracing_enabled=_bool("TRACING_ENABLED", False),
+        metrics_namespace=_str("POWERTOOLS_METRICS_NAMESPACE", "MonCommissariat"),
+        message_max_chars=_int("MESSAGE_MAX_CHARS", 2000),
+        messages_per_minute=_int("MESSAGES_PER_MINUTE", 20),
+        connections_per_token=_int("CONNECTIONS_PER_TOKEN", 3),
+        officer_capacity_default=_int("OFFICER_CAPACITY_DEFAULT", 4),
+        citizen_grace_seconds=_int("CITIZEN_GRACE_SECONDS", 300),
+        officer_grace_seconds=_int("OFFICER_GRACE_SECONDS", 120),
+        typing_throttle_seconds=_int("TYPING_THROTTLE_SECONDS", 3),
+        queue_update_seconds=_int("QUEUE_UPDATE_SECONDS", 30),
+        page_size_max=_int("PAGE_SIZE_MAX", 100),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The settings of this process, read from the environment on first use."""
+    return _load()
+
+
+def reload_settings() -> Settings:
+    """Forget the cached settings and read the environment again (tests, local platform)."""
+    settings.cache_clear()
+    return settings()

@@ -1,0 +1,1 @@
+"""The local platform behind `make run` and the e2e tests. Not deployed."""

@@ -1,0 +1,192 @@
+"""moto standing in for AWS: a threaded moto server and every resource the app needs."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+
+from local.template import bucket_names, resources_of_type, table_definitions, user_pool_groups
+
+REGION = "eu-west-3"
+PREFIX = "moncommissariat-local"
+DEMO_PASSWORD = "Commissariat-2026!"  # noqa: S105 - demo accounts of the local platform only
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    password: str
+    groups: tuple[str, ...]
+    name: str
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount("officier1", DEMO_PASSWORD, ("officers",), "Agent Camille Martin"),
+    DemoAccount("officier2", DEMO_PASSWORD, ("officers",), "Agent Karim Benali"),
+    DemoAccount("officier3", DEMO_PASSWORD, ("officers",), "Agent Julie Petit"),
+    DemoAccount(
+        "superviseur", DEMO_PASSWORD, ("officers", "supervisors"), "Brigadier-chef Marc Leroy"
+    ),
+)
+
+
+@dataclass
+class LocalAws:
+    """The running moto server and the names of what was created in it."""
+
+    server: ThreadedMotoServer
+    endpoint: str
+    prefix: str
+    user_pool_id: str
+    client_id: str
+    tables: list[str] = field(default_factory=list)
+    buckets: list[str] = field(default_factory=list)
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.endpoint}/{self.user_pool_id}/.well-known/jwks.json"
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106 - moto only
+        )
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def fake_credentials() -> None:
+    """Credentials that only moto accepts, so nothing can reach a real account."""
+    os.environ["AWS_ACCESS_KEY_ID"] = "local"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = "local"  # noqa: S105
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ["AWS_DEFAULT_REGION"] = REGION
+    os.environ["AWS_REGION"] = REGION
+
+
+def start_moto(host: str = "127.0.0.1") -> tuple[ThreadedMotoServer, str]:
+    """Start moto's server on a free port; returns it and its URL."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per AWS call
+    server = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
+    server.start()
+    bound_host, port = server.get_host_and_port()
+    return server, f"http://{bound_host}:{port}"
+
+
+def create_tables(dynamodb: Any, prefix: str) -> list[str]:
+    """Create every table of infra/template.yaml, with its indexes and TTL."""
+    names = []
+    for name, props in table_definitions(prefix).items():
+        request: dict[str, Any] = {
+            "TableName": name,
+            "AttributeDefinitions": props["AttributeDefinitions"],
+            "KeySchema": props["KeySchema"],
+            "BillingMode": props.get("BillingMode", "PAY_PER_REQUEST"),
+        }
+        if props.get("GlobalSecondaryIndexes"):
+            request["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
+        if props.get("LocalSecondaryIndexes"):
+            request["LocalSecondaryIndexes"] = props["LocalSecondaryIndexes"]
+        dynamodb.create_table(**request)
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl and ttl.get("Enabled"):
+            dynamodb.update_time_to_live(
+                TableName=name,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl["AttributeName"]},
+            )
+        names.append(name)
+    return names
+
+
+def create_buckets(s3: Any, prefix: str) -> list[str]:
+    names = bucket_names(prefix)
+    for name in names:
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    return names
+
+
+def create_user_pool(cognito: Any, prefix: str) -> tuple[str, str]:
+    """Create the pool, its groups and the console client as the template defines them."""
+    params = {"Prefix": prefix, "Stage": "dev"}
+    pool_props = next(iter(resources_of_type("AWS::Cognito::UserPool", params).values()))
+    client_props = next(iter(resources_of_type("AWS::Cognito::UserPoolClient", params).values()))
+    pool = cognito.create_user_pool(
+        PoolName=pool_props["UserPoolName"],
+        Policies=pool_props["Policies"],
+        AdminCreateUserConfig=pool_props["AdminCreateUserConfig"],
+    )["UserPool"]
+    for group in user_pool_groups(prefix):
+        cognito.create_group(
+            GroupName=group["GroupName"],
+            UserPoolId=pool["Id"],
+            Description=group.get("Description", ""),
+        )
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName=client_props["ClientName"],
+        GenerateSecret=False,
+        ExplicitAuthFlows=client_props["ExplicitAuthFlows"],
+    )["UserPoolClient"]
+    return pool["Id"], client["ClientId"]
+
+
+def create_account(
+    cognito: Any, pool_id: str, account: DemoAccount, permanent: bool = True
+) -> None:
+    """An officer account with its groups (a permanent password, unless told otherwise)."""
+    cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username=account.username,
+        TemporaryPassword=account.password,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "name", "Value": account.name}],
+    )
+    if permanent:
+        cognito.admin_set_user_password(
+            UserPoolId=pool_id, Username=account.username, Password=account.password, Permanent=True
+        )
+    for group in account.groups:
+        cognito.admin_add_user_to_group(
+            UserPoolId=pool_id, Username=account.username, GroupName=group
+        )
+
+
+def start_local_aws(host: str = "127.0.0.1", prefix: str = PREFIX) -> LocalAws:
+    """moto on a free port with tables, buckets, the user pool and the demo accounts."""
+    fake_credentials()
+    server, endpoint = start_moto(host)
+    aws = LocalAws(server=server, endpoint=endpoint, prefix=prefix, user_pool_id="", client_id="")
+    aws.tables = create_tables(aws.client("dynamodb"), prefix)
+    aws.buckets = create_buckets(aws.client("s3"), prefix)
+    cognito = aws.client("cognito-idp")
+    aws.user_pool_id, aws.client_id = create_user_pool(cognito, prefix)
+    for account in DEMO_ACCOUNTS:
+        create_account(cognito, aws.user_pool_id, account)
+    return aws
+
+
+def app_environment(aws: LocalAws, public_url: str) -> dict[str, str]:
+    """The environment the app runs with on the local platform."""
+    return {
+        "STAGE": "local",
+        "TABLE_PREFIX": aws.prefix,
+        "DYNAMODB_ENDPOINT": aws.endpoint,
+        "S3_ENDPOINT": aws.endpoint,
+        "PHOTOS_BUCKET": f"{aws.prefix}-photos",
+        "USER_POOL_ID": aws.user_pool_id,
+        "USER_POOL_CLIENT_ID": aws.client_id,
+        "JWKS_URL": aws.jwks_url,
+        "WEBSOCKET_ENDPOINT": public_url,
+        "POWERTOOLS_METRICS_NAMESPACE": "MonCommissariatLocal",
+        "POWERTOOLS_DEV": "false",
+    }

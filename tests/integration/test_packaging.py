@@ -1,0 +1,48 @@
+"""`chalice package` works offline (fake credentials) and its CloudFormation lints clean."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _lint(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "cfn-lint"), str(path)], capture_output=True, text=True, check=False
+    )
+
+
+def test_infra_template_passes_cfn_lint() -> None:
+    result = _lint(ROOT / "infra" / "template.yaml")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_chalice_package_output_passes_cfn_lint(tmp_path: Path, stage: str) -> None:
+    env = {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "fake",
+        "AWS_SECRET_ACCESS_KEY": "fake",
+        "AWS_DEFAULT_REGION": "eu-west-3",
+    }
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [str(BIN / "chalice"), "package", "--stage", stage, str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (out / "deployment.zip").stat().st_size > 0
+    lint = _lint(out / "sam.json")
+    assert lint.returncode == 0, lint.stdout + lint.stderr
