@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice.app import AuthResponse, Chalice
+from chalice.app import Chalice
 
 from chalicelib import realtime
+from chalicelib.api.authorizer import authorizer
 from chalicelib.api.public import public
-from chalicelib.auth import verify_officer_token
 from chalicelib.config import settings
-from chalicelib.errors import DomainError
 from chalicelib.observability import flush_metrics, logger
 
 app = Chalice(app_name="moncommissariat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
+app.register_blueprint(authorizer)
 app.register_blueprint(public)
 
 
@@ -37,20 +37,6 @@ def correlation(event: Any, get_response: Any) -> Any:
     finally:
         flush_metrics()
         logger.remove_keys(["route"])
-
-
-@app.authorizer(ttl_seconds=60)
-def officer_auth(auth_request: Any) -> AuthResponse:
-    """Officer routes: a valid Cognito JWT in the Authorization header."""
-    try:
-        officer = verify_officer_token(auth_request.token or "")
-    except DomainError:
-        return AuthResponse(routes=[], principal_id="anonymous")
-    return AuthResponse(
-        routes=["*"],
-        principal_id=officer.officer_id,
-        context={"username": officer.username, "groups": ",".join(sorted(officer.groups))},
-    )
 
 
 @app.on_ws_connect()

@@ -19,6 +19,8 @@ from typing import Any
 import boto3
 import pytest
 
+import bench.ddbcount  # noqa: F401 - hooks every botocore client created from now on
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 

@@ -2,5 +2,6 @@
 
 from chalicelib.models.base import bind_models, registered_models
 from chalicelib.models.connection import Connection
+from chalicelib.models.counter import DailyCounter
 
-__all__ = ["Connection", "bind_models", "registered_models"]
+__all__ = ["Connection", "DailyCounter", "bind_models", "registered_models"]

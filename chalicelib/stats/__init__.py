@@ -1,0 +1,1 @@
+"""Daily counters and dashboard read models."""
