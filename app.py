@@ -12,14 +12,20 @@ from chalice.app import Chalice
 
 from chalicelib import realtime
 from chalicelib.api.authorizer import authorizer
+from chalicelib.api.chat import chat_api
+from chalicelib.api.officer_chat import officer_chat
 from chalicelib.api.public import public
+from chalicelib.chat import presence as chat_presence  # noqa: F401 - registers socket hooks
 from chalicelib.config import settings
 from chalicelib.observability import flush_metrics, logger
 
 app = Chalice(app_name="moncommissariat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
+realtime.frame_module("chalicelib.chat.handlers")
 app.register_blueprint(authorizer)
 app.register_blueprint(public)
+app.register_blueprint(chat_api)
+app.register_blueprint(officer_chat)
 
 
 @app.middleware("all")
@@ -52,3 +58,11 @@ def ws_message(event: Any) -> dict[str, Any]:
 @app.on_ws_disconnect()
 def ws_disconnect(event: Any) -> dict[str, Any]:
     return realtime.on_disconnect(event.to_dict())
+
+
+@app.schedule("rate(1 minute)")
+def chat_sweeper(event: Any) -> dict[str, int]:
+    """Abandon vanished citizens, requeue vanished officers' chats, assign, refresh positions."""
+    from chalicelib.chat.lifecycle import sweep
+
+    return sweep()

@@ -64,8 +64,10 @@ _loaded = False
 
 def frame_module(name: str) -> None:
     """Declare a module whose import registers frame handlers (loaded lazily)."""
+    global _loaded
     if name not in _frame_modules:
         _frame_modules.append(name)
+        _loaded = False
 
 
 def _load_frames() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import Settings, settings
 
@@ -39,3 +42,21 @@ def bind_models(conf: Settings | None = None) -> None:
 def registered_models() -> list[tuple[type[Model], str]]:
     """Every (model, aggregate) pair, for table creation checks and tests."""
     return list(_MODELS)
+
+
+def transaction() -> TransactWrite:
+    """A TransactWrite on the configured DynamoDB endpoint."""
+    conf = settings()
+    return TransactWrite(connection=Connection(region=conf.region, host=conf.dynamodb_endpoint))
+
+
+def is_condition_failure(error: Exception) -> bool:
+    """True when a write failed on its condition (not on throttling or a network error)."""
+    cause = getattr(error, "cause_response_code", None)
+    return cause in ("ConditionalCheckFailedException", "TransactionCanceledException")
+
+
+def cancelled_on_condition(error: TransactWriteError) -> list[bool]:
+    """For a cancelled transaction: which items failed their condition, in order."""
+    reasons = error.cancellation_reasons or []
+    return [bool(reason and reason.code == "ConditionalCheckFailed") for reason in reasons]

@@ -1,0 +1,1 @@
+"""Conversation lifecycle: queue, assignment, relay, resume, close."""

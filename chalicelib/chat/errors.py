@@ -1,0 +1,70 @@
+"""Refusals of the chat, each with a documented code (docs/protocol.md)."""
+
+from __future__ import annotations
+
+from chalicelib.errors import Conflict, DomainError, Forbidden, NotFound
+
+
+class NotJoined(DomainError):
+    code = "not_joined"
+    default_message = "Commencez ou reprenez d'abord une conversation."
+
+
+class AlreadyJoined(Conflict):
+    code = "already_joined"
+    default_message = "Cette connexion suit déjà une conversation."
+
+
+class ConversationNotFound(NotFound):
+    code = "conversation_not_found"
+    default_message = "Conversation introuvable ou lien de reprise invalide."
+
+
+class ConversationClosed(Conflict):
+    code = "conversation_closed"
+    default_message = "Cette conversation est terminée."
+
+
+class NotYourConversation(Forbidden):
+    code = "not_your_conversation"
+    default_message = "Cette conversation ne vous est pas attribuée."
+
+
+class NotWaiting(Conflict):
+    code = "not_waiting"
+    default_message = "Cette conversation n'est plus en file d'attente."
+
+
+class OfficerAtCapacity(Conflict):
+    code = "at_capacity"
+    default_message = "Vous avez déjà le nombre maximal de conversations ouvertes."
+
+
+class QueueEmpty(Conflict):
+    code = "queue_empty"
+    default_message = "Aucune conversation en attente."
+
+
+class TooManyConnections(Conflict):
+    code = "too_many_connections"
+    default_message = "Cette conversation est déjà ouverte dans trop d'onglets ou d'appareils."
+
+
+class OfficersOnly(Forbidden):
+    code = "officers_only"
+    default_message = "Action réservée aux policiers."
+
+
+class CitizensOnly(Forbidden):
+    code = "citizens_only"
+    default_message = "Action réservée à la personne qui a ouvert la conversation."
+
+
+class OfficerUnavailable(Conflict):
+    code = "officer_unavailable"
+    default_message = "Ce policier n'est pas disponible pour recevoir la conversation."
+
+
+class Busy(Conflict):
+    code = "busy"
+    default_message = "Action simultanée en cours. Réessayez."

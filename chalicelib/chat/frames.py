@@ -1,0 +1,122 @@
+"""Inbound chat frames (pydantic). The contract is docs/protocol.md."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from chalicelib.config import settings
+from chalicelib.frames import Frame
+
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+CONVERSATION_ID = r"^[0-9a-f]{32}$"
+MAX_TEXT = settings().message_max_chars
+
+Topic = Literal["vol", "escroquerie", "violences", "stupefiants", "demarches", "autre"]
+Outcome = Literal[
+    "commissariat",
+    "plainte_en_ligne",
+    "perceval",
+    "thesee",
+    "pharos",
+    "cybermalveillance",
+    "arretonslesviolences",
+    "urgence",
+    "information",
+    "autre",
+]
+
+
+def _not_blank(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise ValueError("Le message est vide.")
+    return value
+
+
+class Join(Frame):
+    """A citizen starts a conversation on a topic, optionally with a first message."""
+
+    type: Literal["join"]
+    topic: Topic
+    text: str | None = Field(default=None, max_length=MAX_TEXT)
+    client_id: str | None = Field(default=None, pattern=ID_PATTERN)
+
+    _blank = field_validator("text")(_not_blank)
+
+
+class Resume(Frame):
+    """A citizen reattaches to a conversation after a reconnect or a reload."""
+
+    type: Literal["resume"]
+    conversation_id: str = Field(pattern=CONVERSATION_ID)
+    token: str = Field(min_length=16, max_length=128)
+    last_seq: int = Field(ge=0, le=1_000_000)
+
+
+class Send(Frame):
+    """A message; ``client_id`` makes retries idempotent. Officers name the conversation."""
+
+    type: Literal["send"]
+    conversation_id: str | None = Field(default=None, pattern=CONVERSATION_ID)
+    client_id: str = Field(pattern=ID_PATTERN)
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+
+    _blank = field_validator("text")(_not_blank)
+
+
+class Typing(Frame):
+    type: Literal["typing"]
+    conversation_id: str | None = Field(default=None, pattern=CONVERSATION_ID)
+
+
+class Read(Frame):
+    type: Literal["read"]
+    conversation_id: str | None = Field(default=None, pattern=CONVERSATION_ID)
+    seq: int = Field(ge=0, le=1_000_000)
+
+
+class End(Frame):
+    """A citizen cancels while waiting, or ends an active conversation."""
+
+    type: Literal["end"]
+
+
+class Hello(Frame):
+    """An officer's console asks for its state (after each connect)."""
+
+    type: Literal["hello"]
+
+
+class Presence(Frame):
+    type: Literal["presence"]
+    status: Literal["online", "away", "offline"]
+    capacity: int | None = Field(default=None, ge=1, le=8)
+
+
+class TakeNext(Frame):
+    type: Literal["take_next"]
+
+
+class Link(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    label: str = Field(min_length=1, max_length=120)
+    url: str = Field(max_length=500, pattern=r"^(https://[^\s<>\"']+|/[A-Za-z0-9/_#?=&.-]*)$")
+
+
+class Close(Frame):
+    """An officer closes with an orientation outcome and optional links for the citizen."""
+
+    type: Literal["close"]
+    conversation_id: str = Field(pattern=CONVERSATION_ID)
+    outcome: Outcome
+    links: list[Link] = Field(default_factory=list, max_length=5)
+
+
+class Transfer(Frame):
+    """An officer hands a conversation to a colleague, or back to the queue (no target)."""
+
+    type: Literal["transfer"]
+    conversation_id: str = Field(pattern=CONVERSATION_ID)
+    to_officer_id: str | None = Field(default=None, max_length=128)

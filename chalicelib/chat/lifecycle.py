@@ -1,0 +1,417 @@
+"""A conversation from start to end: join, resume, cancel, close, transfer, sweep."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.auth import hash_secret, new_secret, secret_matches
+from chalicelib.chat import notify
+from chalicelib.chat.errors import (
+    Busy,
+    ConversationClosed,
+    ConversationNotFound,
+    NotYourConversation,
+    OfficerUnavailable,
+    TooManyConnections,
+)
+from chalicelib.chat.messages import announce, retention_ttl
+from chalicelib.chat.queue import broadcast_positions, conversation_frame, dispatch, position_of
+from chalicelib.chat.topics import EMERGENCY_MESSAGE, has_emergency_words, is_urgent, outcome_label
+from chalicelib.clock import now
+from chalicelib.config import settings
+from chalicelib.models import conversation as conversations
+from chalicelib.models import officer as officers
+from chalicelib.models.assignment import Contention
+from chalicelib.models.assignment import close as close_tx
+from chalicelib.models.assignment import requeue as requeue_tx
+from chalicelib.models.assignment import transfer as transfer_tx
+from chalicelib.models.connection import attach_conversation
+from chalicelib.models.conversation import Conversation, Message, queue_key
+from chalicelib.observability import count
+from chalicelib.stats import counters
+from chalicelib.stats.counters import today
+
+RANK_REQUEUED, RANK_URGENT, RANK_NORMAL = 0, 1, 2
+RETRIES = 5
+
+
+@dataclass(frozen=True)
+class Joined:
+    conversation: Conversation
+    token: str
+
+
+def join(
+    connection_id: str,
+    endpoint: str,
+    topic: str,
+    first_message: str | None,
+    client_id: str | None,
+    at: float | None = None,
+) -> Joined:
+    """Start an anonymous conversation on a citizen socket and queue it."""
+    at = now() if at is None else at
+    conversation_id = uuid.uuid4().hex
+    token = new_secret()
+    urgent = is_urgent(topic, first_message)
+    conversation = Conversation(
+        conversation_id,
+        status="waiting",
+        topic=topic,
+        urgent=urgent,
+        token_hash=hash_secret(token),
+        created_at=at,
+        created_day=today(at),
+        enqueued_at=at,
+        queue_pk="waiting",
+        queue_sk=queue_key(RANK_URGENT if urgent else RANK_NORMAL, at, conversation_id),
+        citizen_conns={connection_id: endpoint},
+        ttl=retention_ttl(at),
+    )
+    conversations.create(conversation)
+    attach_conversation(connection_id, conversation_id)
+    last_seq = 0
+    if first_message:
+        last_seq = int(
+            conversations.allocate_seq(
+                conversation_id, officer_id=None, at=at, rate_limit=settings().messages_per_minute
+            ).last_seq
+        )
+        conversations.store_message(
+            Message(
+                conversation_id,
+                last_seq,
+                kind="message",
+                sender="citizen",
+                text=first_message,
+                client_id=client_id,
+                sent_at=at,
+                ttl=retention_ttl(at),
+            )
+        )
+    if topic == "violences" or has_emergency_words(first_message):
+        last_seq = int(conversations.next_system_seq(conversation_id).last_seq)
+        conversations.store_message(
+            Message(
+                conversation_id,
+                last_seq,
+                kind="system",
+                sender="system",
+                text=EMERGENCY_MESSAGE,
+                sent_at=at,
+                data={"emergency": True},
+                ttl=retention_ttl(at),
+            )
+        )
+    conversation.last_seq = last_seq
+    counters.record("chat", {"started": 1, "started_urgent": int(urgent), f"topic.{topic}": 1}, at)
+    count("ConversationStarted")
+    return Joined(conversation, token)
+
+
+def after_join(conversation: Conversation, at: float | None = None) -> None:
+    """Assign if an officer is free; otherwise tell the citizen where they stand."""
+    assigned = dispatch(at)
+    if not any(cid == conversation.conversation_id for cid, _ in assigned):
+        fresh = conversations.get(conversation.conversation_id)
+        if fresh is not None and fresh.status == "waiting":
+            notify.to_citizen(fresh, position_of(fresh))
+
+
+def authenticate(conversation_id: str, token: str) -> Conversation:
+    """The conversation a resume token opens, or ConversationNotFound (no hint why)."""
+    conversation = conversations.get(conversation_id) if conversation_id else None
+    if conversation is None or not secret_matches(token or "", conversation.token_hash):
+        raise ConversationNotFound()
+    if float(conversation.ttl) <= now():
+        raise ConversationNotFound()
+    return conversation
+
+
+def resume(
+    connection_id: str, endpoint: str, conversation_id: str, token: str, last_seq: int
+) -> tuple[Conversation, list[Message]]:
+    """Attach a new socket to a conversation; returns it with the messages after ``last_seq``."""
+    conversation = authenticate(conversation_id, token)
+    try:
+        conversation = conversations.attach_citizen(
+            conversation_id, connection_id, endpoint, settings().connections_per_token
+        )
+    except UpdateError as error:
+        raise TooManyConnections() from error
+    attach_conversation(connection_id, conversation_id)
+    missed = [m for m in conversations.messages_after(conversation_id, last_seq, limit=1000)]
+    if conversation.officer_id and conversation.status == "active":
+        notify.to_officer(
+            conversation.officer_id,
+            {"type": "citizen_status", "conversation_id": conversation_id, "connected": True},
+        )
+    return conversation, missed
+
+
+def cancel(
+    conversation: Conversation, at: float | None = None, *, status: str = "cancelled"
+) -> bool:
+    """Take a waiting conversation out of the queue (citizen cancels, or sweeper abandons)."""
+    at = now() if at is None else at
+    try:
+        conversation.update(
+            actions=[
+                Conversation.status.set(status),
+                Conversation.closed_at.set(at),
+                Conversation.queue_pk.remove(),
+                Conversation.queue_sk.remove(),
+                Conversation.gone_pk.remove(),
+                Conversation.gone_at.remove(),
+                Conversation.history.set(
+                    Conversation.history.append([{"event": status, "at": at}])
+                ),
+            ],
+            condition=Conversation.status == "waiting",
+        )
+    except UpdateError:
+        return False
+    counters.record("chat", {status: 1, f"{status}_waiting": 1}, at)
+    broadcast_positions()
+    return True
+
+
+def close(
+    conversation_id: str,
+    officer_id: str,
+    outcome: str,
+    links: list[dict[str, str]],
+    at: float | None = None,
+    *,
+    by_citizen: bool = False,
+) -> Conversation:
+    """Close an active conversation with an orientation outcome; free the officer's slot."""
+    at = now() if at is None else at
+    for _ in range(RETRIES):
+        officer = officers.get(officer_id)
+        conversation = conversations.get(conversation_id)
+        if conversation is None:
+            raise ConversationNotFound()
+        if conversation.status != "active":
+            raise ConversationClosed()
+        if conversation.officer_id != officer_id or officer is None:
+            raise NotYourConversation()
+        try:
+            close_tx(conversation_id, officer, at, outcome, links)
+        except Contention as contention:
+            if contention.conversation_changed:
+                continue
+            continue  # the officer's load changed: read it again
+        handle = at - float(conversation.assigned_at or at)
+        counters.record(
+            "chat",
+            {
+                "closed": 1,
+                f"closed.{outcome}": 1,
+                "handle_sum": round(handle, 3),
+                "handle_count": 1,
+            },
+            at,
+        )
+        closing = {
+            "outcome": outcome,
+            "outcome_label": outcome_label(outcome),
+            "links": links,
+            "survey": True,
+            "by_citizen": by_citizen,
+        }
+        text = (
+            "Vous avez mis fin à la conversation."
+            if by_citizen
+            else "Le policier a clos la conversation. Merci de nous avoir contactés."
+        )
+        final = announce(conversation_id, text, at, kind="closed", data=closing)
+        notify.to_citizen(final, {"type": "closed", "conversation_id": conversation_id, **closing})
+        notify.to_officer(
+            officer_id,
+            {"type": "conversation_closed", "conversation_id": conversation_id, **closing},
+        )
+        count("ConversationClosed")
+        dispatch(at)
+        return final
+    raise Busy()
+
+
+def end_by_citizen(conversation: Conversation, at: float | None = None) -> None:
+    """The citizen leaves: a waiting conversation is cancelled, an active one closed."""
+    at = now() if at is None else at
+    if conversation.status == "waiting":
+        if cancel(conversation, at):
+            notify.to_citizen(
+                conversation,
+                {
+                    "type": "closed",
+                    "conversation_id": conversation.conversation_id,
+                    "outcome": "annule",
+                    "outcome_label": "Demande annulée",
+                    "links": [],
+                    "survey": False,
+                    "by_citizen": True,
+                },
+            )
+            return
+        conversation = conversations.get(conversation.conversation_id) or conversation
+    if conversation.status == "active" and conversation.officer_id:
+        close(
+            conversation.conversation_id,
+            conversation.officer_id,
+            "fin_citoyen",
+            [],
+            at,
+            by_citizen=True,
+        )
+        return
+    raise ConversationClosed()
+
+
+def requeue(
+    conversation_id: str, officer_id: str, at: float, *, reason: str, rank: int = RANK_REQUEUED
+) -> bool:
+    """Give a conversation back to the queue (at the head by default) and tell the citizen."""
+    for _ in range(RETRIES):
+        officer = officers.get(officer_id)
+        conversation = conversations.get(conversation_id)
+        if (
+            officer is None
+            or conversation is None
+            or conversation.status != "active"
+            or conversation.officer_id != officer_id
+        ):
+            return False
+        try:
+            requeue_tx(conversation, officer, at, rank=rank, reason=reason)
+        except Contention:
+            continue
+        counters.record("chat", {"requeued": 1}, at)
+        text = (
+            "Le policier qui vous répondait a été déconnecté. Vous êtes replacé en tête "
+            "de file : un autre policier va vous répondre."
+            if reason == "officer_gone"
+            else "Votre conversation va être reprise par un autre policier. Merci de patienter."
+        )
+        announce(conversation_id, text, at, to_officer=False)
+        notify.to_officer(
+            officer_id,
+            {"type": "conversation_removed", "conversation_id": conversation_id, "reason": reason},
+        )
+        return True
+    return False
+
+
+def transfer(
+    conversation_id: str, officer_id: str, to_officer_id: str | None, at: float | None = None
+) -> None:
+    """Hand a conversation to another officer, or back to the queue; history is kept."""
+    at = now() if at is None else at
+    if to_officer_id is None or to_officer_id == "":
+        conversation = conversations.get(conversation_id)
+        if conversation is None:
+            raise ConversationNotFound()
+        if conversation.officer_id != officer_id:
+            raise NotYourConversation()
+        if not requeue(
+            conversation_id,
+            officer_id,
+            at,
+            reason="transfer",
+            rank=RANK_URGENT if conversation.urgent else RANK_NORMAL,
+        ):
+            raise ConversationClosed()
+        counters.record("chat", {"transferred": 1}, at)
+        dispatch(at)
+        return
+    for _ in range(RETRIES):
+        source = officers.get(officer_id)
+        target = officers.get(to_officer_id)
+        conversation = conversations.get(conversation_id)
+        if conversation is None:
+            raise ConversationNotFound()
+        if conversation.status != "active":
+            raise ConversationClosed()
+        if conversation.officer_id != officer_id or source is None:
+            raise NotYourConversation()
+        if (
+            target is None
+            or target.status == "offline"
+            or int(target.active_count) >= int(target.capacity)
+        ):
+            raise OfficerUnavailable()
+        try:
+            transfer_tx(conversation_id, source, target, at)
+        except Contention:
+            continue
+        counters.record("chat", {"transferred": 1}, at)
+        announce(
+            conversation_id, "Un autre policier reprend votre conversation.", at, to_officer=False
+        )
+        notify.to_officer(
+            officer_id,
+            {
+                "type": "conversation_removed",
+                "conversation_id": conversation_id,
+                "reason": "transfer",
+            },
+        )
+        fresh = conversations.get(conversation_id)
+        if fresh is not None:
+            notify.to_officer(to_officer_id, conversation_frame(fresh, "conversation_assigned"))
+        return
+    raise Busy()
+
+
+def sweep(at: float | None = None) -> dict[str, int]:
+    """Scheduled: abandon conversations of vanished citizens, requeue those of vanished
+    officers, assign, and refresh queue positions."""
+    at = now() if at is None else at
+    conf = settings()
+    abandoned = requeued = 0
+    for conversation_id in conversations.citizens_gone_before(at - conf.citizen_grace_seconds):
+        conversation = conversations.get(conversation_id)
+        if conversation is None or conversation.connections():
+            continue
+        if conversation.status == "waiting":
+            abandoned += int(cancel(conversation, at, status="abandoned"))
+        elif conversation.status == "active" and conversation.officer_id:
+            try:
+                close(conversation_id, conversation.officer_id, "abandon", [], at)
+                counters.record("chat", {"abandoned": 1, "abandoned_active": 1}, at)
+                abandoned += 1
+            except (ConversationClosed, NotYourConversation, Busy):
+                pass
+    for officer_id in officers.gone_before(at - conf.officer_grace_seconds):
+        officer = officers.get(officer_id)
+        if officer is None or officer.sockets():
+            continue
+        for conversation in conversations.active_of(officer_id):
+            requeued += int(
+                requeue(conversation.conversation_id, officer_id, at, reason="officer_gone")
+            )
+        officer = officers.get(officer_id)
+        if officer is not None:
+            try:
+                officers.clear_gone(officer, at)
+            except UpdateError:
+                pass
+    assigned = dispatch(at)
+    told = broadcast_positions() if not assigned else 0
+    return {"abandoned": abandoned, "requeued": requeued, "assigned": len(assigned), "told": told}
+
+
+def summary(conversation: Conversation) -> dict[str, Any]:
+    """What a citizen learns about their conversation on (re)joining."""
+    return {
+        "conversation_id": conversation.conversation_id,
+        "status": conversation.status,
+        "topic": conversation.topic,
+        "urgent": bool(conversation.urgent),
+        "last_seq": int(conversation.last_seq),
+    }

@@ -1,0 +1,367 @@
+"""Conversations and their messages. State is keyed by conversation id, never by connection.
+
+Indexes (all sparse: an item is in an index only while the attribute is set):
+- ``queue``: waiting conversations, ``queue_pk = "waiting"``, sorted by ``queue_sk =
+  <rank>#<enqueued_at>#<id>`` (rank 0 = back from a dropped officer, 1 = urgent, 2 = normal).
+- ``by_officer``: active conversations of an officer (``active_officer``, ``assigned_at``).
+- ``by_day``: every conversation by creation day, for history pages.
+- ``citizen_gone``: conversations whose citizen has no socket (``gone_pk``, ``gone_at``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.condition import size
+from pynamodb.indexes import (
+    AllProjection,
+    GlobalSecondaryIndex,
+    IncludeProjection,
+    KeysOnlyProjection,
+)
+from pynamodb.models import Model
+
+from chalicelib.models.base import cancelled_on_condition, register, transaction
+
+QUEUE_PK = "waiting"
+GONE_PK = "gone"
+
+
+class QueueIndex(GlobalSecondaryIndex["Conversation"]):
+    class Meta:
+        index_name = "queue"
+        projection = IncludeProjection(["citizen_conns", "topic", "urgent", "enqueued_at"])
+
+    queue_pk = UnicodeAttribute(hash_key=True)
+    queue_sk = UnicodeAttribute(range_key=True)
+
+
+class ByOfficerIndex(GlobalSecondaryIndex["Conversation"]):
+    class Meta:
+        index_name = "by_officer"
+        projection = AllProjection()
+
+    active_officer = UnicodeAttribute(hash_key=True)
+    assigned_at = NumberAttribute(range_key=True)
+
+
+class ByDayIndex(GlobalSecondaryIndex["Conversation"]):
+    class Meta:
+        index_name = "by_day"
+        projection = IncludeProjection(
+            [
+                "status",
+                "topic",
+                "urgent",
+                "officer_id",
+                "outcome",
+                "closed_at",
+                "assigned_at",
+                "last_seq",
+            ]
+        )
+
+    created_day = UnicodeAttribute(hash_key=True)
+    created_at = NumberAttribute(range_key=True)
+
+
+class CitizenGoneIndex(GlobalSecondaryIndex["Conversation"]):
+    class Meta:
+        index_name = "citizen_gone"
+        projection = KeysOnlyProjection()
+
+    gone_pk = UnicodeAttribute(hash_key=True)
+    gone_at = NumberAttribute(range_key=True)
+
+
+@register("conversations")
+class Conversation(Model):
+    """One citizen's conversation, from the queue to its close."""
+
+    class Meta:
+        table_name = "conversations"
+
+    conversation_id = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()  # waiting | active | closed | cancelled | abandoned
+    topic = UnicodeAttribute()
+    urgent = BooleanAttribute(default=False)
+    token_hash = UnicodeAttribute()
+    created_at = NumberAttribute()
+    created_day = UnicodeAttribute()
+    enqueued_at = NumberAttribute()
+    queue_pk = UnicodeAttribute(null=True)
+    queue_sk = UnicodeAttribute(null=True)
+    officer_id = UnicodeAttribute(null=True)
+    officer_name = UnicodeAttribute(null=True)
+    active_officer = UnicodeAttribute(null=True)
+    assigned_at = NumberAttribute(null=True)
+    first_assigned_at = NumberAttribute(null=True)
+    closed_at = NumberAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    links = ListAttribute(of=MapAttribute, null=True)
+    last_seq = NumberAttribute(default=0)
+    # connection id -> "domainName|stage" of each open citizen socket
+    citizen_conns = MapAttribute(default=dict)  # type: ignore[var-annotated]
+    gone_pk = UnicodeAttribute(null=True)
+    gone_at = NumberAttribute(null=True)
+    read_citizen = NumberAttribute(default=0)
+    read_officer = NumberAttribute(default=0)
+    rate_window = NumberAttribute(default=0)
+    rate_count = NumberAttribute(default=0)
+    typing_at = NumberAttribute(default=0)
+    history = ListAttribute(of=MapAttribute, default=list)
+    ttl = NumberAttribute()
+
+    queue = QueueIndex()
+    by_officer = ByOfficerIndex()
+    by_day = ByDayIndex()
+    citizen_gone = CitizenGoneIndex()
+
+    def connections(self) -> dict[str, str]:
+        """The citizen's open sockets: connection id -> ``domainName|stage``."""
+        raw: Any = self.citizen_conns
+        if raw is None:
+            return {}
+        data = raw.as_dict() if hasattr(raw, "as_dict") else dict(raw)
+        return {str(key): str(value) for key, value in data.items()}
+
+
+@register("messages")
+class Message(Model):
+    """A message of a conversation, numbered by its per-conversation sequence."""
+
+    class Meta:
+        table_name = "messages"
+
+    conversation_id = UnicodeAttribute(hash_key=True)
+    seq = NumberAttribute(range_key=True)
+    kind = UnicodeAttribute()  # message | system | closed | void
+    sender = UnicodeAttribute()  # citizen | officer | system
+    text = UnicodeAttribute(default="")
+    client_id = UnicodeAttribute(null=True)
+    officer_id = UnicodeAttribute(null=True)
+    sent_at = NumberAttribute()
+    data = MapAttribute(null=True)  # type: ignore[var-annotated]
+    ttl = NumberAttribute()
+
+
+@register("message-ids")
+class MessageId(Model):
+    """Marks a client message id as used in a conversation: retries are idempotent."""
+
+    class Meta:
+        table_name = "message-ids"
+
+    key = UnicodeAttribute(hash_key=True)  # <conversation_id>#<client_id>
+    seq = NumberAttribute()
+    ttl = NumberAttribute()
+
+
+# -- operations ------------------------------------------------------------------
+
+OPEN_STATUSES = ("waiting", "active")
+
+
+def queue_key(rank: int, enqueued_at: float, conversation_id: str) -> str:
+    """Sort key in the queue index: rank first (0 = requeued, 1 = urgent, 2 = normal), then age."""
+    return f"{rank}#{enqueued_at:017.6f}#{conversation_id}"
+
+
+def create(conversation: Conversation) -> None:
+    """Store a new conversation (fails if the id exists)."""
+    conversation.save(condition=Conversation.conversation_id.does_not_exist())
+
+
+def get(conversation_id: str) -> Conversation | None:
+    """A conversation, read strongly consistent, or None."""
+    try:
+        return Conversation.get(conversation_id, consistent_read=True)
+    except Conversation.DoesNotExist:
+        return None
+
+
+def attach_citizen(
+    conversation_id: str, connection_id: str, endpoint: str, max_connections: int
+) -> Conversation:
+    """Add a citizen socket; refuses past ``max_connections`` (UpdateError on condition)."""
+    conversation = Conversation(conversation_id)
+    conversation.update(
+        actions=[
+            Conversation.citizen_conns[connection_id].set(endpoint),
+            Conversation.gone_pk.remove(),
+            Conversation.gone_at.remove(),
+        ],
+        condition=Conversation.conversation_id.exists()
+        & (size(Conversation.citizen_conns) < max_connections),
+    )
+    return conversation
+
+
+def detach_citizen(conversation_id: str, connection_id: str, at: float) -> Conversation | None:
+    """Remove a citizen socket; when none is left, mark the citizen gone (for the sweeper)."""
+    conversation = Conversation(conversation_id)
+    try:
+        conversation.update(
+            actions=[Conversation.citizen_conns[connection_id].remove()],
+            condition=Conversation.conversation_id.exists(),
+        )
+    except UpdateError:
+        return None
+    if not conversation.connections() and conversation.status in OPEN_STATUSES:
+        try:
+            conversation.update(
+                actions=[Conversation.gone_pk.set(GONE_PK), Conversation.gone_at.set(at)],
+                condition=size(Conversation.citizen_conns) == 0,
+            )
+        except UpdateError:
+            pass  # a new socket arrived meanwhile
+    return conversation
+
+
+def allocate_seq(
+    conversation_id: str, *, officer_id: str | None, at: float, rate_limit: int | None
+) -> Conversation:
+    """Take the next sequence number of an open conversation, atomically.
+
+    Citizens (``officer_id`` None) are limited to ``rate_limit`` messages per
+    minute, counted in the same UpdateItem. Raises UpdateError when a condition
+    fails; the caller reads the conversation to tell why.
+    """
+    conversation = Conversation(conversation_id)
+    base = Conversation.status.is_in(*OPEN_STATUSES)
+    if officer_id is not None:
+        base &= Conversation.officer_id == officer_id
+        conversation.update(actions=[Conversation.last_seq.add(1)], condition=base)
+        return conversation
+    window = int(at // 60)
+    limit = rate_limit or 1_000_000
+    try:
+        conversation.update(
+            actions=[Conversation.last_seq.add(1), Conversation.rate_count.add(1)],
+            condition=base
+            & (Conversation.rate_window == window)
+            & (Conversation.rate_count < limit),
+        )
+    except UpdateError:
+        conversation.update(
+            actions=[
+                Conversation.last_seq.add(1),
+                Conversation.rate_window.set(window),
+                Conversation.rate_count.set(1),
+            ],
+            condition=base & (Conversation.rate_window != window),
+        )
+    return conversation
+
+
+def next_system_seq(conversation_id: str) -> Conversation:
+    """Take the next sequence number for a system message (no rate limit, any status)."""
+    conversation = Conversation(conversation_id)
+    conversation.update(
+        actions=[Conversation.last_seq.add(1)], condition=Conversation.conversation_id.exists()
+    )
+    return conversation
+
+
+def store_message(message: Message) -> tuple[int, bool]:
+    """Store a message at its sequence number. Returns (seq, duplicate).
+
+    With a client id, a marker makes retries idempotent: a duplicate keeps the
+    original's sequence number, and the number just allocated is filled with a
+    ``void`` message so that sequences stay contiguous for resuming clients.
+    """
+    if not message.client_id:
+        message.save(condition=Message.seq.does_not_exist())
+        return int(message.seq), False
+    marker = MessageId(
+        f"{message.conversation_id}#{message.client_id}", seq=message.seq, ttl=message.ttl
+    )
+    try:
+        with transaction() as tx:
+            tx.save(marker, condition=MessageId.key.does_not_exist())
+            tx.save(message, condition=Message.seq.does_not_exist())
+    except TransactWriteError as error:
+        failed = cancelled_on_condition(error)
+        if not failed or not failed[0]:
+            raise
+        original = MessageId.get(marker.key, consistent_read=True)
+        Message(
+            message.conversation_id,
+            message.seq,
+            kind="void",
+            sender="system",
+            sent_at=message.sent_at,
+            ttl=message.ttl,
+        ).save()
+        return int(original.seq), True
+    return int(message.seq), False
+
+
+def messages_after(conversation_id: str, after_seq: int, limit: int = 500) -> list[Message]:
+    """Messages with ``seq > after_seq``, in order (strongly consistent)."""
+    return list(
+        Message.query(
+            conversation_id,
+            Message.seq > after_seq,
+            consistent_read=True,
+            scan_index_forward=True,
+            limit=limit,
+        )
+    )
+
+
+def message_page(
+    conversation_id: str, after_seq: int, page_size: int
+) -> tuple[list[Message], bool]:
+    """One page of messages after ``after_seq`` and whether more follow."""
+    result = Message.query(
+        conversation_id, Message.seq > after_seq, scan_index_forward=True, limit=page_size + 1
+    )
+    items = list(result)
+    return items[:page_size], len(items) > page_size
+
+
+def waiting(limit: int | None = None) -> list[Conversation]:
+    """Waiting conversations in queue order (index projection: ids, topic, sockets)."""
+    return list(Conversation.queue.query(QUEUE_PK, scan_index_forward=True, limit=limit))
+
+
+def waiting_ahead(queue_sk: str) -> int:
+    """How many waiting conversations are ahead of this queue key (one COUNT query)."""
+    return int(Conversation.queue.count(QUEUE_PK, Conversation.queue_sk < queue_sk))
+
+
+def waiting_count() -> int:
+    return int(Conversation.queue.count(QUEUE_PK))
+
+
+def active_of(officer_id: str) -> list[Conversation]:
+    """The conversations an officer holds now."""
+    return list(Conversation.by_officer.query(officer_id))
+
+
+def citizens_gone_before(at: float) -> list[str]:
+    """Ids of conversations whose citizen has had no socket since before ``at``."""
+    return [
+        item.conversation_id
+        for item in Conversation.citizen_gone.query(GONE_PK, Conversation.gone_at < at)
+    ]
+
+
+def created_on(
+    day: str, page_size: int, cursor: dict[str, Any] | None
+) -> tuple[list[Conversation], dict[str, Any] | None]:
+    """A page of the conversations created on ``day``, newest first."""
+    result = Conversation.by_day.query(
+        day, scan_index_forward=False, limit=page_size, last_evaluated_key=cursor
+    )
+    items = list(result)
+    return items, result.last_evaluated_key

@@ -1,0 +1,118 @@
+"""Drive the WebSocket handlers in-process (moto), recording what is pushed to each socket."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+from collections import defaultdict
+from importlib import resources
+from typing import Any
+
+import app  # noqa: F401 - registers the chat's frames and socket hooks, as in production
+from chalicelib import push, realtime
+from chalicelib.auth import TokenVerifier, reset_verifier
+from chalicelib.config import settings
+from chalicelib.push import Sender, Target
+
+_ids = itertools.count(1)
+
+
+class RecordingSender(Sender):
+    """Keeps every frame per connection; connections marked gone answer 410 like AWS."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.frames: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.gone_ids: set[str] = set()
+
+    def send(self, target: Target, frame: dict[str, Any]) -> bool:
+        if target.connection_id in self.gone_ids:
+            self.gone(target.connection_id)
+            return False
+        self.frames[target.connection_id].append(json.loads(json.dumps(frame)))
+        return True
+
+
+def install_recorder() -> RecordingSender:
+    from chalicelib.connections import forget
+
+    recorder = RecordingSender()
+    recorder.on_gone(forget)
+    push._sender = recorder
+    return recorder
+
+
+def pin_moto_keys() -> None:
+    raw = resources.files("moto.cognitoidp").joinpath("resources/jwks-public.json.gz").read_bytes()
+    reset_verifier(TokenVerifier(settings(), jwks=json.loads(gzip.decompress(raw))))
+
+
+def event(
+    route: str, connection_id: str, body: Any = None, query: dict[str, str] | None = None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "requestContext": {
+            "routeKey": route,
+            "connectionId": connection_id,
+            "domainName": "test.execute-api",
+            "stage": "api",
+            "apiId": "test",
+            "requestId": f"r{next(_ids)}",
+            "eventType": {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route, "MESSAGE"),
+        },
+    }
+    if query:
+        data["queryStringParameters"] = query
+    if body is not None:
+        data["body"] = body if isinstance(body, str) else json.dumps(body)
+    return data
+
+
+class Client:
+    """One socket: connect, send frames, read what was pushed to it."""
+
+    def __init__(self, recorder: RecordingSender, query: dict[str, str] | None = None) -> None:
+        self.recorder = recorder
+        self.connection_id = f"conn{next(_ids)}="
+        result = realtime.on_connect(event("$connect", self.connection_id, query=query))
+        self.status = result["statusCode"]
+        self.read_upto = 0
+
+    def send(self, frame: dict[str, Any] | str) -> list[dict[str, Any]]:
+        realtime.on_message(event("$default", self.connection_id, frame))
+        return self.new()
+
+    def new(self) -> list[dict[str, Any]]:
+        frames = self.recorder.frames[self.connection_id][self.read_upto :]
+        self.read_upto += len(frames)
+        return frames
+
+    def all(self) -> list[dict[str, Any]]:
+        return list(self.recorder.frames[self.connection_id])
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        return [f for f in self.all() if f.get("type") == kind]
+
+    def messages(self) -> list[dict[str, Any]]:
+        """Every message seen (pushed or in history), deduplicated by seq, in seq order."""
+        seen: dict[int, dict[str, Any]] = {}
+        for f in self.all():
+            if f.get("type") == "message":
+                seen[f["seq"]] = f
+            elif f.get("type") == "history":
+                for m in f["messages"]:
+                    seen[m["seq"]] = m
+        return [seen[k] for k in sorted(seen)]
+
+    def disconnect(self) -> None:
+        realtime.on_disconnect(event("$disconnect", self.connection_id))
+
+
+def officer_token(aws: Any, username: str) -> str:
+    result = aws.client("cognito-idp").initiate_auth(
+        ClientId=aws.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": "Commissariat-2026!"},
+    )
+    return str(result["AuthenticationResult"]["IdToken"])

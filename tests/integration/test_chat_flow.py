@@ -1,0 +1,206 @@
+"""The conversation lifecycle through the WebSocket handlers, on in-process moto."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import MotoAws
+from tests.integration.chat_harness import (
+    Client,
+    RecordingSender,
+    install_recorder,
+    officer_token,
+    pin_moto_keys,
+)
+
+
+@pytest.fixture
+def chat(aws: MotoAws) -> RecordingSender:
+    pin_moto_keys()
+    return install_recorder()
+
+
+def officer(chat: RecordingSender, aws: MotoAws, username: str, online: bool = True) -> Client:
+    client = Client(chat, {"role": "officer", "token": officer_token(aws, username)})
+    assert client.status == 200
+    if online:
+        state = client.send({"type": "presence", "status": "online"})
+        assert any(f["type"] == "officer_state" and f["status"] == "online" for f in state)
+    return client
+
+
+def citizen(
+    chat: RecordingSender, topic: str = "vol", text: str | None = None
+) -> tuple[Client, dict[str, Any]]:
+    client = Client(chat)
+    frame: dict[str, Any] = {"type": "join", "topic": topic}
+    if text:
+        frame["text"] = text
+        frame["client_id"] = "first"
+    frames = client.send(frame)
+    joined = next(f for f in frames if f["type"] == "joined")
+    return client, joined
+
+
+def test_a_citizen_waits_then_an_officer_going_online_gets_the_conversation(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    person, joined = citizen(chat, text="On m'a volé mon vélo")
+    assert joined["status"] == "waiting"
+    assert len(joined["token"]) >= 40
+    queue_frames = person.of_type("queue")
+    assert queue_frames and queue_frames[-1]["position"] == 1
+
+    agent = officer(chat, aws, "officier1")
+    assigned = agent.of_type("conversation_assigned")
+    assert len(assigned) == 1
+    conversation = assigned[0]["conversation"]
+    assert conversation["conversation_id"] == joined["conversation_id"]
+    assert [m["text"] for m in conversation["messages"] if m["sender"] == "citizen"] == [
+        "On m'a volé mon vélo"
+    ]
+    assert person.of_type("assigned")
+
+
+def test_messages_flow_both_ways_in_order_and_retries_are_idempotent(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    agent = officer(chat, aws, "officier1")
+    person, joined = citizen(chat)
+    cid = joined["conversation_id"]
+    ack = person.send({"type": "send", "client_id": "m1", "text": "Bonjour"})
+    ack_frame = next(f for f in ack if f["type"] == "ack")
+    retry = person.send({"type": "send", "client_id": "m1", "text": "Bonjour"})
+    retry_ack = next(f for f in retry if f["type"] == "ack")
+    assert retry_ack["seq"] == ack_frame["seq"]
+    assert retry_ack["duplicate"] is True
+    agent.send(
+        {
+            "type": "send",
+            "conversation_id": cid,
+            "client_id": "o1",
+            "text": "Bonjour, je vous écoute.",
+        }
+    )
+    texts = [(m["sender"], m["text"]) for m in person.messages() if m["kind"] == "message"]
+    assert texts == [("citizen", "Bonjour"), ("officer", "Bonjour, je vous écoute.")]
+    officer_seen = [f["text"] for f in agent.of_type("message") if f["sender"] == "citizen"]
+    assert officer_seen == ["Bonjour"]
+
+
+def test_urgent_conversations_go_ahead_and_get_the_emergency_numbers(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    first, _ = citizen(chat, "demarches")
+    urgent, joined = citizen(chat, "autre", text="Au secours il me frappe")
+    assert joined["urgent"] is True
+    system = [m["text"] for m in urgent.messages() if m["kind"] == "system"]
+    assert any("17" in t and "112" in t and "114" in t and "3919" in t for t in system)
+    agent = officer(chat, aws, "officier1")
+    got = [f["conversation"]["conversation_id"] for f in agent.of_type("conversation_assigned")]
+    assert got[0] == joined["conversation_id"]
+    assert first.of_type("queue")
+
+
+def test_close_sends_the_outcome_links_and_survey_invitation(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    agent = officer(chat, aws, "officier1")
+    person, joined = citizen(chat, "escroquerie")
+    cid = joined["conversation_id"]
+    result = agent.send(
+        {
+            "type": "close",
+            "conversation_id": cid,
+            "outcome": "thesee",
+            "links": [{"label": "Porter plainte", "url": "/fiches/porter-plainte/"}],
+        }
+    )
+    assert any(f["type"] == "ok" for f in result)
+    closed = person.of_type("closed")
+    assert closed and closed[0]["outcome"] == "thesee" and closed[0]["survey"] is True
+    assert closed[0]["links"][0]["url"] == "/fiches/porter-plainte/"
+    again = agent.send({"type": "close", "conversation_id": cid, "outcome": "autre"})
+    assert any(f["type"] == "error" and f["code"] == "conversation_closed" for f in again)
+
+
+def test_resume_returns_missed_messages_once_in_order(chat: RecordingSender, aws: MotoAws) -> None:
+    agent = officer(chat, aws, "officier1")
+    person, joined = citizen(chat)
+    cid, token = joined["conversation_id"], joined["token"]
+    person.send({"type": "send", "client_id": "a", "text": "un"})
+    seen = max(m["seq"] for m in person.messages())
+    person.disconnect()
+    for n in range(3):
+        agent.send(
+            {"type": "send", "conversation_id": cid, "client_id": f"o{n}", "text": f"réponse {n}"}
+        )
+    again = Client(chat)
+    frames = again.send(
+        {"type": "resume", "conversation_id": cid, "token": token, "last_seq": seen}
+    )
+    assert frames[0]["type"] == "resumed"
+    history = [m for f in frames if f["type"] == "history" for m in f["messages"]]
+    assert [m["text"] for m in history if m["kind"] == "message"] == [
+        "réponse 0",
+        "réponse 1",
+        "réponse 2",
+    ]
+    assert [m["seq"] for m in history] == sorted({m["seq"] for m in history})
+    assert all(m["seq"] > seen for m in history)
+
+
+def test_a_wrong_token_cannot_resume_someone_elses_conversation(chat: RecordingSender) -> None:
+    _, joined = citizen(chat)
+    intruder = Client(chat)
+    frames = intruder.send(
+        {
+            "type": "resume",
+            "conversation_id": joined["conversation_id"],
+            "token": "x" * 43,
+            "last_seq": 0,
+        }
+    )
+    assert frames == [
+        {
+            "type": "error",
+            "code": "conversation_not_found",
+            "message": "Conversation introuvable ou lien de reprise invalide.",
+        }
+    ]
+
+
+def test_officers_cannot_write_in_a_conversation_they_do_not_hold(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    holder = officer(chat, aws, "officier1")
+    other = officer(chat, aws, "officier2", online=False)
+    _, joined = citizen(chat)
+    assert holder.of_type("conversation_assigned")
+    frames = other.send(
+        {
+            "type": "send",
+            "conversation_id": joined["conversation_id"],
+            "client_id": "x",
+            "text": "intrus",
+        }
+    )
+    assert frames[-1]["type"] == "error" and frames[-1]["code"] == "not_your_conversation"
+
+
+def test_citizen_message_rate_is_limited(chat: RecordingSender, monkeypatch: Any) -> None:
+    person, _ = citizen(chat)
+    codes = []
+    for n in range(22):
+        frames = person.send({"type": "send", "client_id": f"c{n}", "text": "hop"})
+        codes.append(frames[-1].get("code") or frames[-1]["type"])
+    assert codes.count("ack") == 20
+    assert codes[-1] == "rate_limited"
+
+
+def test_officer_sockets_need_a_valid_token(chat: RecordingSender, aws: MotoAws) -> None:
+    assert Client(chat, {"role": "officer"}).status == 403
+    assert Client(chat, {"role": "officer", "token": "a.b.c"}).status == 403
+    assert Client(chat, {"role": "officer", "token": officer_token(aws, "officier1")}).status == 200
