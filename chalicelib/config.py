@@ -67,6 +67,22 @@ class Settings:
     queue_update_seconds: int
     # HTTP limits.
     page_size_max: int
+    # Reports and feedback (docs/reports.md).
+    report_retention_days: int
+    survey_retention_days: int
+    personal_data_retention_days: int
+    idempotency_ttl_seconds: int
+    rate_window_seconds: int
+    reports_per_client_per_window: int
+    attempts_per_idempotency_key: int
+    feedback_per_client_per_window: int
+    trusted_proxy_hops: int
+    photos_per_report: int
+    photo_max_bytes: int
+    photo_max_pixels: int
+    photo_upload_ttl_seconds: int
+    photo_view_ttl_seconds: int
+    export_max_rows: int
 
     def table_name(self, aggregate: str) -> str:
         """Full DynamoDB table name of an aggregate (``conversations``...)."""
@@ -110,6 +126,27 @@ def _load() -> Settings:
         typing_throttle_seconds=_int("TYPING_THROTTLE_SECONDS", 3),
         queue_update_seconds=_int("QUEUE_UPDATE_SECONDS", 30),
         page_size_max=_int("PAGE_SIZE_MAX", 100),
+        report_retention_days=_int("REPORT_RETENTION_DAYS", 365),
+        survey_retention_days=_int("SURVEY_RETENTION_DAYS", 365),
+        personal_data_retention_days=_int("PERSONAL_DATA_RETENTION_DAYS", 90),
+        idempotency_ttl_seconds=_int("IDEMPOTENCY_TTL_SECONDS", 3600),
+        rate_window_seconds=_int("RATE_WINDOW_SECONDS", 3600),
+        # Every request of the local platform comes from 127.0.0.1 (chalice's LocalGateway):
+        # a per-client limit there would throttle all tests and demos as one client.
+        reports_per_client_per_window=_int(
+            "REPORTS_PER_CLIENT_PER_WINDOW", 1000 if _str("STAGE") == "local" else 10
+        ),
+        attempts_per_idempotency_key=_int("ATTEMPTS_PER_IDEMPOTENCY_KEY", 20),
+        feedback_per_client_per_window=_int(
+            "FEEDBACK_PER_CLIENT_PER_WINDOW", 1000 if _str("STAGE") == "local" else 20
+        ),
+        trusted_proxy_hops=_int("TRUSTED_PROXY_HOPS", 0),
+        photos_per_report=_int("PHOTOS_PER_REPORT", 3),
+        photo_max_bytes=_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024),
+        photo_max_pixels=_int("PHOTO_MAX_PIXELS", 40_000_000),
+        photo_upload_ttl_seconds=_int("PHOTO_UPLOAD_TTL_SECONDS", 600),
+        photo_view_ttl_seconds=_int("PHOTO_VIEW_TTL_SECONDS", 300),
+        export_max_rows=_int("EXPORT_MAX_ROWS", 2000),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,10 +75,40 @@ def fake_credentials() -> None:
     os.environ["AWS_REGION"] = REGION
 
 
+class SerializedMotoServer(ThreadedMotoServer):
+    """moto's server, handling one request at a time.
+
+    moto's DynamoDB backend is not thread-safe: two concurrent conditional
+    writes to one item can both pass their condition. DynamoDB guarantees
+    per-item atomicity and serializable transactions, so the local platform
+    serializes requests to keep that guarantee (docs/local.md).
+    """
+
+    def _server_entry(self) -> None:
+        from moto.moto_server.threaded_moto_server import MotoRequestHandler  # noqa: PLC0415
+        from moto.moto_server.werkzeug_app import (  # noqa: PLC0415
+            DomainDispatcherApplication,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server  # noqa: PLC0415
+
+        app = DomainDispatcherApplication(create_backend_app)
+        lock = threading.Lock()
+
+        def serialized(environ: Any, start_response: Any) -> Any:
+            with lock:
+                return list(app(environ, start_response))
+
+        self._server = make_server(self._ip_address, self._port, serialized, True,
+                                   request_handler=MotoRequestHandler)
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
 def start_moto(host: str = "127.0.0.1") -> tuple[ThreadedMotoServer, str]:
     """Start moto's server on a free port; returns it and its URL."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per AWS call
-    server = ThreadedMotoServer(ip_address=host, port=0, verbose=False)
+    server = SerializedMotoServer(ip_address=host, port=0, verbose=False)
     server.start()
     bound_host, port = server.get_host_and_port()
     return server, f"http://{bound_host}:{port}"

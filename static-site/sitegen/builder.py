@@ -1,0 +1,312 @@
+"""Build the whole citizen site into a fresh directory, then swap it into place.
+
+Content is loaded and validated before anything is written, so a content error never leaves
+a half-built site; the build happens in a sibling temporary directory that replaces `out`
+only when everything (links, search index) succeeded.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from sitegen import ASSETS_DIR, CONSOLE_DIR, CONTENT_DIR, SITE_ROOT, TEMPLATES_DIR, ContentError
+from sitegen.content import CATEGORIES, Fiche, Page, load_fiches, load_pages
+from sitegen.links import broken_links
+from sitegen.orientation import Orientation, load_orientation, tree_json
+from sitegen.render import make_environment
+
+DEFAULT_BASE_URL = "https://moncommissariat.example"
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where the build reads from (overridable in tests)."""
+
+    content: Path = CONTENT_DIR
+    templates: Path = TEMPLATES_DIR
+    assets: Path = ASSETS_DIR
+    console: Path = CONSOLE_DIR
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    pages: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class _Writer:
+    """Renders templates into the build directory and remembers the sitemap entries."""
+
+    def __init__(self, root: Path, sources: Sources) -> None:
+        self.root = root
+        self.env = make_environment(sources.templates, sources.assets)
+        self.pages: list[str] = []
+        self.sitemap: list[tuple[str, str | None]] = []
+
+    def page(
+        self,
+        url: str,
+        template: str,
+        *,
+        in_sitemap: bool = True,
+        lastmod: str | None = None,
+        **context: Any,
+    ) -> None:
+        context.setdefault("sensitive", False)
+        context.setdefault("scripts", [])
+        context.setdefault("current", "")
+        context.setdefault("description", "")
+        context.setdefault("page_url", url)
+        html = self.env.get_template(template).render(**context)
+        target = self.root / url.lstrip("/")
+        if url.endswith("/"):
+            target = target / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        self.pages.append(url)
+        if in_sitemap:
+            self.sitemap.append((url, lastmod))
+
+
+def _check_out_dir(out: Path) -> None:
+    """Refuse to wipe anything that holds sources (a typo in --out must not delete the repo)."""
+    resolved = out.resolve()
+    forbidden = {
+        Path(resolved.anchor),
+        Path.home().resolve(),
+        SITE_ROOT,
+        *SITE_ROOT.parents,
+        *(SITE_ROOT / name for name in ("content", "templates", "assets", "console")),
+    }
+    if resolved in forbidden or (resolved / ".git").exists():
+        raise ValueError(f"refus de vider {out} : ce n'est pas un dossier de sortie")
+
+
+def _write_fiche_pages(writer: _Writer, fiches: list[Fiche]) -> None:
+    for fiche in fiches:
+        writer.page(
+            fiche.url,
+            "fiche.html",
+            fiche=fiche,
+            title=fiche.title,
+            description=fiche.summary,
+            current="/fiches/",
+            sensitive=fiche.sensitive,
+            scripts=["js/quick-exit.js"] if fiche.sensitive else [],
+            lastmod=fiche.updated.isoformat(),
+        )
+    by_category = {key: [f for f in fiches if f.category == key] for key in CATEGORIES}
+    writer.page(
+        "/fiches/",
+        "fiches.html",
+        title="Toutes les fiches pratiques",
+        description="Les démarches expliquées simplement, par thème.",
+        current="/fiches/",
+        by_category=by_category,
+    )
+    for key, category in CATEGORIES.items():
+        writer.page(
+            category["path"],
+            "category.html",
+            title=category["label"],
+            description=category["intro"],
+            category_key=key,
+            category=category,
+            fiches=by_category[key],
+        )
+
+
+def _write_orientation_pages(
+    writer: _Writer, orientation: Orientation, fiches: dict[str, Fiche]
+) -> None:
+    scripts = ["js/quick-exit.js", "js/orientation.js"]
+    for node in orientation.nodes.values():
+        url = orientation.url(node.id)
+        common: dict[str, Any] = {
+            "node": node,
+            "orientation": orientation,
+            "current": "/orientation/",
+            "sensitive": node.sensitive,
+            "quick_exit_optional": True,
+            "scripts": scripts,
+        }
+        if node.is_result:
+            fiche = fiches[node.fiche or ""]
+            writer.page(
+                url,
+                "orientation_result.html",
+                title=f"Notre conseil : {fiche.title}",
+                description=fiche.summary,
+                fiche=fiche,
+                **common,
+            )
+        else:
+            title = str(node.question)
+            writer.page(
+                url,
+                "orientation_question.html",
+                title=title,
+                description="Répondez à quelques questions : nous vous indiquons "
+                "la bonne démarche.",
+                **common,
+            )
+            if node.id == orientation.start:  # also reachable by its id, not in the sitemap
+                writer.page(
+                    f"/orientation/{node.id}/",
+                    "orientation_question.html",
+                    title=title,
+                    in_sitemap=False,
+                    canonical="/orientation/",
+                    **common,
+                )
+    tree = writer.root / "orientation" / "arbre.json"
+    tree.write_text(
+        json.dumps(
+            tree_json(orientation, fiches),
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        ),
+        encoding="utf-8",
+    )
+
+
+def _write_service_pages(writer: _Writer, fiches: list[Fiche], pages: list[Page]) -> None:
+    writer.page(
+        "/",
+        "home.html",
+        title="Votre commissariat en ligne",
+        description="Comprendre vos démarches, être orienté et discuter par écrit "
+        "avec un policier.",
+        scripts=["js/chat-status.js"],
+    )
+    writer.page(
+        "/recherche/",
+        "search.html",
+        title="Rechercher",
+        current="/recherche/",
+        description="Rechercher dans les fiches pratiques.",
+        scripts=["js/search.js"],
+    )
+    writer.page(
+        "/discuter/",
+        "chat.html",
+        title="Discuter avec un policier",
+        current="/discuter/",
+        sensitive=True,
+        description="Un policier vous répond par écrit, en direct.",
+        scripts=["js/quick-exit.js", "js/chat-status.js"],
+    )
+    writer.page(
+        "/signaler/point-de-deal/",
+        "report.html",
+        title="Signaler un point de deal",
+        description="Signaler un lieu de trafic de drogue, anonymement.",
+        fiches_by_slug={fiche.slug: fiche for fiche in fiches},
+    )
+    writer.page(
+        "/avis/",
+        "survey.html",
+        title="Donnez votre avis",
+        description="Aidez-nous à améliorer le commissariat en ligne.",
+    )
+    for page in pages:
+        writer.page(
+            page.url, "page.html", title=page.title, description=page.description, page=page
+        )
+    writer.page(
+        "/plan-du-site/",
+        "sitemap.html",
+        title="Plan du site",
+        description="Toutes les pages du site.",
+        fiches=fiches,
+        pages=pages,
+    )
+    writer.page("/404.html", "404.html", title="Page introuvable", in_sitemap=False)
+
+
+def _write_seo_files(root: Path, sitemap: list[tuple[str, str | None]], base_url: str) -> None:
+    base = base_url.rstrip("/")
+    entries = []
+    for url, lastmod in sorted(sitemap):
+        entry = f"  <url><loc>{escape(base + url)}</loc>"
+        if lastmod:
+            entry += f"<lastmod>{lastmod}</lastmod>"
+        entries.append(entry + "</url>")
+    (root / "sitemap.xml").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(entries)
+        + "\n</urlset>\n",
+        encoding="utf-8",
+    )
+    (root / "robots.txt").write_text(
+        f"User-agent: *\nDisallow: /console/\nSitemap: {base}/sitemap.xml\n", encoding="utf-8"
+    )
+
+
+def run_pagefind(root: Path) -> None:
+    """French full-text index of the fiches (the only pages marked data-pagefind-body)."""
+    result = subprocess.run(  # noqa: S603 (fixed arguments)
+        [sys.executable, "-m", "pagefind", "--site", str(root), "--silent"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    if result.returncode != 0 or not (root / "pagefind" / "pagefind.js").is_file():
+        raise RuntimeError(
+            f"pagefind a échoué ({result.returncode}) :\n{result.stdout}\n{result.stderr}"
+        )
+
+
+def build_site(
+    out: Path,
+    *,
+    base_url: str = DEFAULT_BASE_URL,
+    sources: Sources | None = None,
+    search_index: bool = True,
+) -> BuildReport:
+    """Validate content, render every page, index, check links, then replace `out`."""
+    started = time.perf_counter()
+    sources = sources or Sources()
+    _check_out_dir(out)
+    fiches = load_fiches(sources.content / "fiches")
+    by_slug = {fiche.slug: fiche for fiche in fiches}
+    orientation = load_orientation(sources.content / "orientation.yaml", by_slug)
+    pages_dir = sources.content / "pages"
+    pages = load_pages(pages_dir) if pages_dir.is_dir() else []
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        shutil.copytree(sources.assets, staging / "assets")
+        if sources.console.is_dir():
+            shutil.copytree(sources.console, staging / "console")
+        writer = _Writer(staging, sources)
+        _write_service_pages(writer, fiches, pages)
+        _write_fiche_pages(writer, fiches)
+        _write_orientation_pages(writer, orientation, by_slug)
+        _write_seo_files(staging, writer.sitemap, base_url)
+        broken = broken_links(staging)
+        if broken:
+            raise ContentError([f"lien interne cassé — {link}" for link in broken])
+        if search_index:
+            run_pagefind(staging)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return BuildReport(out, sorted(writer.pages), time.perf_counter() - started)
