@@ -13,8 +13,10 @@ from chalice.app import Chalice
 from chalicelib import realtime
 from chalicelib.api.authorizer import authorizer
 from chalicelib.api.chat import chat_api
+from chalicelib.api.feedback import feedback
 from chalicelib.api.officer_chat import officer_chat
 from chalicelib.api.public import public
+from chalicelib.api.reports import reports
 from chalicelib.chat import presence as chat_presence  # noqa: F401 - registers socket hooks
 from chalicelib.config import settings
 from chalicelib.observability import flush_metrics, logger
@@ -26,6 +28,8 @@ app.register_blueprint(authorizer)
 app.register_blueprint(public)
 app.register_blueprint(chat_api)
 app.register_blueprint(officer_chat)
+app.register_blueprint(reports)
+app.register_blueprint(feedback)
 
 
 @app.middleware("all")

@@ -7,6 +7,7 @@ returns ``None`` and :func:`capture` is a no-op decorator.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -49,6 +50,8 @@ def count(name: str, value: float = 1) -> None:
 def flush_metrics() -> None:
     """Write the metrics gathered during this invocation (EMF on stdout)."""
     try:
-        metrics.flush_metrics(raise_on_empty_metrics=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "no metrics" is normal here
+            metrics.flush_metrics(raise_on_empty_metrics=False)
     except Exception:  # pragma: no cover - metrics must never break a request
         logger.exception("metrics flush failed")

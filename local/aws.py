@@ -85,12 +85,12 @@ class SerializedMotoServer(ThreadedMotoServer):
     """
 
     def _server_entry(self) -> None:
-        from moto.moto_server.threaded_moto_server import MotoRequestHandler  # noqa: PLC0415
-        from moto.moto_server.werkzeug_app import (  # noqa: PLC0415
+        from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
+            MotoRequestHandler,
             create_backend_app,
         )
-        from werkzeug.serving import make_server  # noqa: PLC0415
+        from werkzeug.serving import make_server
 
         app = DomainDispatcherApplication(create_backend_app)
         lock = threading.Lock()
@@ -99,8 +99,9 @@ class SerializedMotoServer(ThreadedMotoServer):
             with lock:
                 return list(app(environ, start_response))
 
-        self._server = make_server(self._ip_address, self._port, serialized, True,
-                                   request_handler=MotoRequestHandler)
+        self._server = make_server(
+            self._ip_address, self._port, serialized, True, request_handler=MotoRequestHandler
+        )
         self._server_ready_event.set()
         self._server.serve_forever()
 

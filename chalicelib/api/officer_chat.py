@@ -273,3 +273,27 @@ def canned_delete(canned_id: str) -> Response:
     require_supervisor(officer)
     canned.delete(canned_id)
     return Response(body="", status_code=204)
+
+
+operation(
+    "GET",
+    "/officer/stats/chat",
+    summary="Tableau de bord du chat (superviseurs)",
+    tag="officer",
+    auth=True,
+    query=f"{S}:StatsQuery",
+    response=f"{S}:ChatDashboard",
+)
+
+
+@officer_chat.route("/officer/stats/chat", methods=["GET"], authorizer=officer_auth)
+@guarded
+def chat_stats() -> Response:
+    """Per-day chat figures from the daily counters (one Query), supervisors only."""
+    from chalicelib.chat.schemas import StatsQuery  # noqa: PLC0415
+    from chalicelib.stats.chat import dashboard  # noqa: PLC0415
+
+    request = officer_chat.current_request
+    require_supervisor(current_officer(request))
+    query = read_query(request, StatsQuery)
+    return json_response(dashboard(query.days))

@@ -16,6 +16,7 @@ from chalicelib.models.conversation import Conversation
 from chalicelib.models.officer import Officer
 from chalicelib.observability import count, logger
 from chalicelib.stats import counters
+from chalicelib.stats.chat import bucket
 
 DEFAULT_HANDLE_SECONDS = 480.0
 MAX_ROUNDS = 10
@@ -97,7 +98,16 @@ def after_assignment(conversation_id: str, officer: Officer, at: float) -> None:
         conversation_id, "Un policier a rejoint la conversation.", at, to_officer=False
     )
     wait = at - float(conversation.enqueued_at)
-    counters.record("chat", {"assigned": 1, "wait_sum": round(wait, 3), "wait_count": 1}, at)
+    counters.record(
+        "chat",
+        {
+            "assigned": 1,
+            "wait_sum": round(wait, 3),
+            "wait_count": 1,
+            f"wait_hist.{bucket(wait)}": 1,
+        },
+        at,
+    )
     notify.to_citizen(
         conversation,
         {"type": "assigned", "conversation_id": conversation_id, "officer": "Policier"},

@@ -122,3 +122,56 @@ class CannedOut(BaseModel):
 
 class CannedList(BaseModel):
     items: list[CannedOut]
+
+
+class StatsQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    days: int = Field(default=14, ge=1, le=92)
+
+
+class DayFigures(BaseModel):
+    day: str
+    started: int
+    started_urgent: int
+    assigned: int
+    closed: int
+    abandoned: int
+    cancelled: int
+    requeued: int
+    transferred: int
+    messages_citizen: int
+    messages_officer: int
+    outcomes: dict[str, int]
+    mean_wait_seconds: float | None = None
+    mean_handle_seconds: float | None = None
+
+
+class Totals(BaseModel):
+    started: int
+    started_urgent: int
+    assigned: int
+    closed: int
+    abandoned: int
+    cancelled: int
+    requeued: int
+    transferred: int
+    messages_citizen: int
+    messages_officer: int
+    outcomes: dict[str, int]
+    abandonment_rate: float
+    mean_wait_seconds: float | None = None
+    mean_handle_seconds: float | None = None
+    median_wait_seconds: float | None = None
+    median_handle_seconds: float | None = None
+
+
+class NowFigures(BaseModel):
+    waiting: int
+    officers_online: int
+
+
+class ChatDashboard(BaseModel):
+    days: list[DayFigures]
+    totals: Totals
+    now: NowFigures

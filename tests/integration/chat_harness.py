@@ -105,6 +105,13 @@ class Client:
                     seen[m["seq"]] = m
         return [seen[k] for k in sorted(seen)]
 
+    def stored_officer_id(self) -> str:
+        from chalicelib.models.connection import get_connection
+
+        stored = get_connection(self.connection_id)
+        assert stored is not None and stored.officer_id
+        return stored.officer_id
+
     def disconnect(self) -> None:
         realtime.on_disconnect(event("$disconnect", self.connection_id))
 

@@ -22,10 +22,16 @@ def moto_server() -> Iterator[str]:
     server, endpoint = start_moto()
     import boto3
 
-    create_tables(boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3"),
-                  PREFIX)
-    configure_app({"TABLE_PREFIX": PREFIX, "DYNAMODB_ENDPOINT": endpoint,
-                   "WEBSOCKET_ENDPOINT": "", "USER_POOL_ID": "x", "USER_POOL_CLIENT_ID": "y"})
+    create_tables(boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3"), PREFIX)
+    configure_app(
+        {
+            "TABLE_PREFIX": PREFIX,
+            "DYNAMODB_ENDPOINT": endpoint,
+            "WEBSOCKET_ENDPOINT": "",
+            "USER_POOL_ID": "x",
+            "USER_POOL_CLIENT_ID": "y",
+        }
+    )
     install_recorder()
     yield endpoint
     server.stop()
@@ -45,8 +51,9 @@ def test_ten_officers_taking_from_two_hundred_waiting_never_collide(moto_server:
     capacity = 3
     ids = [f"officer-{k}" for k in range(10)]
     for officer_id in ids:
-        officers.attach_socket(officer_id, officer_id, f"{officer_id}-socket", "test|api",
-                               capacity, now())
+        officers.attach_socket(
+            officer_id, officer_id, f"{officer_id}-socket", "test|api", capacity, now()
+        )
         officer = officers.get(officer_id)
         assert officer is not None
         officers.set_status(officer, "away", now())  # manual "take next" only

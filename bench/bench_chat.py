@@ -1,0 +1,211 @@
+"""DynamoDB calls per chat operation at 10 and 10,000 existing conversations (moto in-process),
+and the items read to relay one message, against the well-known sample's Scan-and-post."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import ddbcount
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "moncommissariat-bench"
+OPERATIONS = ("join", "assign", "send", "resume", "close")
+
+
+def _environment() -> None:
+    os.environ.update(
+        {
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_DEFAULT_REGION": "eu-west-3",
+            "AWS_REGION": "eu-west-3",
+            "TABLE_PREFIX": PREFIX,
+            "DYNAMODB_ENDPOINT": "",
+            "WEBSOCKET_ENDPOINT": "",
+            "USER_POOL_ID": "bench",
+            "USER_POOL_CLIENT_ID": "bench",
+            "POWERTOOLS_METRICS_NAMESPACE": "Bench",
+            "POWERTOOLS_LOG_LEVEL": "ERROR",
+            "STAGE": "bench",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+
+
+def _seed(dynamodb: Any, existing: int) -> None:
+    """``existing`` closed conversations with 4 messages each, and as many old connections."""
+    now = time.time()
+    day = time.strftime("%Y-%m-%d", time.gmtime(now))
+    conversations, messages, connections = [], [], []
+    for n in range(existing):
+        cid = f"{n:032x}"
+        conversations.append(
+            {
+                "conversation_id": {"S": cid},
+                "status": {"S": "closed"},
+                "topic": {"S": "vol"},
+                "urgent": {"BOOL": False},
+                "token_hash": {"S": "0" * 64},
+                "created_at": {"N": str(now - n)},
+                "created_day": {"S": day},
+                "enqueued_at": {"N": str(now - n)},
+                "last_seq": {"N": "4"},
+                "citizen_conns": {"M": {}},
+                "ttl": {"N": str(int(now) + 86400)},
+                "outcome": {"S": "information"},
+            }
+        )
+        for seq in range(1, 5):
+            messages.append(
+                {
+                    "conversation_id": {"S": cid},
+                    "seq": {"N": str(seq)},
+                    "kind": {"S": "message"},
+                    "sender": {"S": "citizen"},
+                    "text": {"S": "Bonjour"},
+                    "sent_at": {"N": str(now)},
+                    "ttl": {"N": str(int(now) + 86400)},
+                }
+            )
+        connections.append(
+            {
+                "connection_id": {"S": f"old{n}="},
+                "kind": {"S": "citizen"},
+                "domain_name": {"S": "bench"},
+                "stage": {"S": "api"},
+                "connected_at": {"N": str(int(now))},
+                "ttl": {"N": str(int(now) + 3600)},
+            }
+        )
+    for table, items in (
+        (f"{PREFIX}-conversations", conversations),
+        (f"{PREFIX}-messages", messages),
+        (f"{PREFIX}-connections", connections),
+    ):
+        for start in range(0, len(items), 25):
+            dynamodb.batch_write_item(
+                RequestItems={
+                    table: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+                }
+            )
+
+
+def _measure(existing: int) -> dict[str, Any]:
+    import boto3
+    from moto import mock_aws
+
+    from local.aws import create_tables
+
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="eu-west-3")
+        create_tables(dynamodb, PREFIX)
+        from tests.conftest import configure_app
+
+        configure_app({})
+        _seed(dynamodb, existing)
+        from chalicelib import push
+        from chalicelib.chat import queue
+        from chalicelib.clock import now
+        from chalicelib.models import officer as officers
+        from tests.integration.chat_harness import Client, install_recorder
+
+        recorder = install_recorder()
+        officers.attach_socket("bench-officer", "agent", "officer-socket=", "bench|api", 4, now())
+        from chalicelib.models.connection import save_connection
+
+        save_connection("officer-socket=", "officer", "bench", "api", officer_id="bench-officer")
+        calls: dict[str, int] = {}
+        scans = 0
+        citizen = Client(recorder)
+        with ddbcount.counting() as tally:
+            frames = citizen.send(
+                {"type": "join", "topic": "vol", "text": "Bonjour", "client_id": "j1"}
+            )
+        joined = next(f for f in frames if f["type"] == "joined")
+        calls["join"], scans = tally.ddb(), scans + tally.ddb("Scan")
+        officer = officers.get("bench-officer")
+        assert officer is not None
+        officers.set_status(officer, "online", now())
+        with ddbcount.counting() as tally:
+            assigned = queue.dispatch()
+        assert len(assigned) == 1
+        calls["assign"], scans = tally.ddb(), scans + tally.ddb("Scan")
+        with ddbcount.counting() as tally:
+            citizen.send({"type": "send", "client_id": "m1", "text": "Ma question"})
+        calls["send"], scans = tally.ddb(), scans + tally.ddb("Scan")
+        items_read = tally.total_items_read()
+        pushes = tally.posts()
+        again = Client(recorder)
+        with ddbcount.counting() as tally:
+            again.send(
+                {
+                    "type": "resume",
+                    "conversation_id": joined["conversation_id"],
+                    "token": joined["token"],
+                    "last_seq": 1,
+                }
+            )
+        calls["resume"], scans = tally.ddb(), scans + tally.ddb("Scan")
+        from chalicelib.realtime import on_message
+        from tests.integration.chat_harness import event
+
+        with ddbcount.counting() as tally:
+            on_message(
+                event(
+                    "$default",
+                    "officer-socket=",
+                    {
+                        "type": "close",
+                        "conversation_id": joined["conversation_id"],
+                        "outcome": "information",
+                    },
+                )
+            )
+        calls["close"], scans = tally.ddb(), scans + tally.ddb("Scan")
+        closed = [f for f in recorder.frames["officer-socket="] if f["type"] == "ok"]
+        assert closed, recorder.frames["officer-socket="][-3:]
+
+        # The well-known serverless chat sample: Scan every connection, post to each.
+        baseline_items = 0
+        if existing >= 10_000:
+            management = boto3.client(
+                "apigatewaymanagementapi",
+                region_name="eu-west-3",
+                endpoint_url="https://bench01.execute-api.eu-west-3.amazonaws.com/api",
+            )
+            with ddbcount.counting() as tally:
+                pages = dynamodb.get_paginator("scan").paginate(
+                    TableName=f"{PREFIX}-connections", ProjectionExpression="connection_id"
+                )
+                for page in pages:
+                    for item in page["Items"]:
+                        management.post_to_connection(
+                            ConnectionId=item["connection_id"]["S"], Data=b"{}"
+                        )
+            baseline_items = tally.total_items_read()
+        push.reset_sender()
+        return {
+            "calls": calls,
+            "scans": scans,
+            "items_read": items_read,
+            "pushes": pushes,
+            "baseline_items": baseline_items,
+        }
+
+
+def run() -> dict[str, float]:
+    _environment()
+    small = _measure(10)
+    large = _measure(10_000)
+    figures: dict[str, float] = {}
+    for op in OPERATIONS:
+        figures[f"chat.ddb_calls.{op}@10"] = small["calls"][op]
+        figures[f"chat.ddb_calls.{op}@10000"] = large["calls"][op]
+    figures["chat.scan_calls"] = small["scans"] + large["scans"]
+    figures["chat.items_read_per_message"] = large["items_read"]
+    figures["chat.baseline_items_read_per_message"] = large["baseline_items"]
+    return figures

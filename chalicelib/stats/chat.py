@@ -1,0 +1,106 @@
+"""Chat figures for the supervisors' dashboard, computed from the daily counters only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.chat.topics import OUTCOMES, SYSTEM_OUTCOMES
+from chalicelib.models import conversation as conversations
+from chalicelib.models import officer as officers
+from chalicelib.stats import counters
+
+# Upper bounds (seconds) of the wait / handle time histograms kept in the counters.
+BUCKETS = (30, 60, 120, 300, 600, 900, 1800, 3600)
+COUNTED = (
+    "started",
+    "started_urgent",
+    "assigned",
+    "closed",
+    "abandoned",
+    "cancelled",
+    "requeued",
+    "transferred",
+    "messages_citizen",
+    "messages_officer",
+)
+
+
+def bucket(seconds: float) -> str:
+    """The histogram bucket name of a duration (``le_300`` … ``gt_3600``)."""
+    for bound in BUCKETS:
+        if seconds <= bound:
+            return f"le_{bound}"
+    return f"gt_{BUCKETS[-1]}"
+
+
+def median_from_histogram(histogram: dict[str, float]) -> float | None:
+    """Median estimated from bucket counts (linear within the bucket), None when empty."""
+    total = sum(histogram.values())
+    if total <= 0:
+        return None
+    half = total / 2
+    seen = 0.0
+    lower = 0.0
+    for bound in BUCKETS:
+        n = histogram.get(f"le_{bound}", 0)
+        if seen + n >= half and n > 0:
+            return round(lower + (bound - lower) * (half - seen) / n, 1)
+        seen += n
+        lower = bound
+    return float(BUCKETS[-1])
+
+
+def _histogram(values: dict[str, float], prefix: str) -> dict[str, float]:
+    return {key[len(prefix) :]: value for key, value in values.items() if key.startswith(prefix)}
+
+
+def _mean(total: float, count: float) -> float | None:
+    return round(total / count, 1) if count else None
+
+
+def dashboard(days: int) -> dict[str, Any]:
+    """Per-day counters, totals with medians and abandonment rate, and the queue now."""
+    daily = counters.daily("chat", days)
+    outcome_names = list(OUTCOMES) + list(SYSTEM_OUTCOMES)
+    rows = []
+    totals: dict[str, float] = {}
+    for day, values in daily.items():
+        for key, value in values.items():
+            totals[key] = totals.get(key, 0) + value
+        rows.append(
+            {
+                "day": day,
+                **{name: int(values.get(name, 0)) for name in COUNTED},
+                "outcomes": {
+                    name: int(values.get(f"closed.{name}", 0))
+                    for name in outcome_names
+                    if values.get(f"closed.{name}")
+                },
+                "mean_wait_seconds": _mean(values.get("wait_sum", 0), values.get("wait_count", 0)),
+                "mean_handle_seconds": _mean(
+                    values.get("handle_sum", 0), values.get("handle_count", 0)
+                ),
+            }
+        )
+    ended = totals.get("closed", 0) + totals.get("abandoned", 0) + totals.get("cancelled", 0)
+    summary = {
+        **{name: int(totals.get(name, 0)) for name in COUNTED},
+        "outcomes": {
+            name: int(totals.get(f"closed.{name}", 0))
+            for name in outcome_names
+            if totals.get(f"closed.{name}")
+        },
+        "abandonment_rate": round(totals.get("abandoned", 0) / ended, 4) if ended else 0.0,
+        "mean_wait_seconds": _mean(totals.get("wait_sum", 0), totals.get("wait_count", 0)),
+        "mean_handle_seconds": _mean(totals.get("handle_sum", 0), totals.get("handle_count", 0)),
+        "median_wait_seconds": median_from_histogram(_histogram(totals, "wait_hist.")),
+        "median_handle_seconds": median_from_histogram(_histogram(totals, "handle_hist.")),
+    }
+    return {
+        "days": rows,
+        "totals": summary,
+        "now": {
+            "waiting": conversations.waiting_count(),
+            "officers_online": officers.online_count(),
+        },
+    }
