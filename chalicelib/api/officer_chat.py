@@ -290,8 +290,8 @@ operation(
 @guarded
 def chat_stats() -> Response:
     """Per-day chat figures from the daily counters (one Query), supervisors only."""
-    from chalicelib.chat.schemas import StatsQuery  # noqa: PLC0415
-    from chalicelib.stats.chat import dashboard  # noqa: PLC0415
+    from chalicelib.chat.schemas import StatsQuery
+    from chalicelib.stats.chat import dashboard
 
     request = officer_chat.current_request
     require_supervisor(current_officer(request))
