@@ -204,3 +204,53 @@ def test_officer_sockets_need_a_valid_token(chat: RecordingSender, aws: MotoAws)
     assert Client(chat, {"role": "officer"}).status == 403
     assert Client(chat, {"role": "officer", "token": "a.b.c"}).status == 403
     assert Client(chat, {"role": "officer", "token": officer_token(aws, "officier1")}).status == 200
+
+
+def test_a_resume_token_opens_at_most_three_sockets(chat: RecordingSender) -> None:
+    _, joined = citizen(chat)
+    answers = []
+    for _ in range(3):
+        frames = Client(chat).send(
+            {
+                "type": "resume",
+                "conversation_id": joined["conversation_id"],
+                "token": joined["token"],
+                "last_seq": 0,
+            }
+        )
+        answers.append(frames[0].get("code") or frames[0]["type"])
+    # The joining socket is the first of three.
+    assert answers == ["resumed", "resumed", "too_many_connections"]
+
+
+def test_officer_connect_refuses_expired_forged_unsigned_and_foreign_tokens(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from chalicelib.clock import FrozenClock, SystemClock, use_clock
+    from local.aws import DemoAccount, create_account, create_user_pool
+
+    genuine = officer_token(aws, "officier1")
+    claims = jwt.decode(genuine, options={"verify_signature": False})
+    kid = jwt.get_unverified_header(genuine)["kid"]
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = jwt.encode(claims, other_key, algorithm="RS256", headers={"kid": kid})
+    unsigned = jwt.encode(claims, key="", algorithm="none")
+    cognito = aws.client("cognito-idp")
+    pool, client_id = create_user_pool(cognito, "autre-pool")
+    create_account(cognito, pool, DemoAccount("intrus", "Commissariat-2026!", ("officers",), "I"))
+    foreign = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "intrus", "PASSWORD": "Commissariat-2026!"},
+    )["AuthenticationResult"]["IdToken"]
+    for token in (forged, unsigned, foreign, ""):
+        assert Client(chat, {"role": "officer", "token": token}).status == 403
+    assert Client(chat, {"role": "officer", "token": genuine}).status == 200
+    use_clock(FrozenClock(start=claims["exp"] + 60))
+    try:
+        assert Client(chat, {"role": "officer", "token": genuine}).status == 403
+    finally:
+        use_clock(SystemClock())
