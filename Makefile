@@ -32,7 +32,7 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-SITE_SOURCES := $(shell find static-site -path static-site/dist -prune -o -type f -print 2>/dev/null)
+SITE_SOURCES := $(shell find static-site \( -path static-site/dist -o -name node_modules \) -prune -o -type f -print 2>/dev/null)
 static-site/dist/.built: $(STAMP) $(SITE_SOURCES)
 	$(PY) static-site/build.py --out static-site/dist
 	touch static-site/dist/.built
