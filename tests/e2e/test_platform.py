@@ -46,11 +46,37 @@ def wait_until(predicate: Any, timeout: float = 10.0) -> bool:
     return False
 
 
+def test_start_prints_the_urls_and_the_demo_accounts(local_platform: Platform) -> None:
+    banner = "\n".join(local_platform.output)
+    for expected in (
+        f"{local_platform.url}/",
+        f"{local_platform.url}/console/",
+        f"{local_platform.url}/api/health",
+        local_platform.ws_url,
+        "officier1",
+        "superviseur",
+        "Commissariat-2026!",
+    ):
+        assert expected in banner
+
+
 def test_health_answers_json_with_the_version(local_platform: Platform) -> None:
     status, body = local_platform.get("/api/health")
     assert status == 200
     assert body["status"] == "ok"
     assert body["version"]
+
+
+def test_a_malformed_json_body_is_a_json_400(local_platform: Platform) -> None:
+    token = local_platform.token("superviseur")
+    status, body = http_json(
+        f"{local_platform.url}/api/officer/canned",
+        method="POST",
+        body=b"{not json",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    assert status == 400
+    assert body["error"]["code"] == "invalid_json"
 
 
 def test_unknown_route_is_a_json_404(local_platform: Platform) -> None:
