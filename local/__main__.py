@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             },
         },
         connect_src=f"{ws_url} {aws.endpoint}",
+        img_src=aws.endpoint,  # presigned GETs of report photos (S3 in production)
         idle_timeout=args.idle_timeout,
         max_lifetime=args.max_lifetime,
     )

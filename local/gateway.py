@@ -57,12 +57,12 @@ def new_connection_id() -> str:
     return base64.b64encode(secrets.token_bytes(9)).decode("ascii").replace("/", "_")[:11] + "="
 
 
-def _security_headers(connect_src: str) -> dict[str, str]:
+def _security_headers(connect_src: str, img_src: str = "") -> dict[str, str]:
     """The headers CloudFront's response-headers policy adds in production (infra/template.yaml)."""
     return {
         "Content-Security-Policy": (
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-            "img-src 'self' data: blob:; font-src 'self'; "
+            f"img-src 'self' data: blob: {img_src}; font-src 'self'; "
             f"connect-src 'self' {connect_src}; "
             "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"
         ),
@@ -82,6 +82,7 @@ class LocalPlatform:
         public_url: str,
         client_config: dict[str, Any],
         connect_src: str = "",
+        img_src: str = "",
         idle_timeout: float = 600.0,
         max_lifetime: float = 7200.0,
         workers: int = 16,
@@ -106,7 +107,7 @@ class LocalPlatform:
                 lambda_memory_size=512,
             ),
         )
-        self.headers = _security_headers(connect_src)
+        self.headers = _security_headers(connect_src, img_src)
         self.web = self._build()
 
     # -- Lambda invocation -------------------------------------------------

@@ -85,13 +85,19 @@ def typing(conversation_id: str, speaker: Speaker, at: float | None = None) -> b
     """Tell the other side someone is typing, at most once per throttle period."""
     at = now() if at is None else at
     conversation = Conversation(conversation_id)
+    # One throttle per side: a citizen typing never hides the officer's indicator.
+    last = (
+        Conversation.typing_citizen_at
+        if speaker.role == "citizen"
+        else Conversation.typing_officer_at
+    )
     condition = Conversation.status.is_in(*OPEN_STATUSES) & (
-        Conversation.typing_at < at - settings().typing_throttle_seconds
+        last < at - settings().typing_throttle_seconds
     )
     if speaker.role == "officer":
         condition &= Conversation.officer_id == speaker.officer_id
     try:
-        conversation.update(actions=[Conversation.typing_at.set(at)], condition=condition)
+        conversation.update(actions=[last.set(at)], condition=condition)
     except UpdateError:
         return False  # throttled or not theirs: an indicator is not worth an error
     frame = {"type": "typing", "conversation_id": conversation_id, "sender": speaker.role}

@@ -116,7 +116,8 @@ class Conversation(Model):
     read_officer = NumberAttribute(default=0)
     rate_window = NumberAttribute(default=0)
     rate_count = NumberAttribute(default=0)
-    typing_at = NumberAttribute(default=0)
+    typing_citizen_at = NumberAttribute(default=0)
+    typing_officer_at = NumberAttribute(default=0)
     history = ListAttribute(of=MapAttribute, default=list)
     ttl = NumberAttribute()
 
