@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from aiohttp import WSMsgType, web
 from chalice.app import Chalice
@@ -108,7 +108,24 @@ class LocalPlatform:
             ),
         )
         self.headers = _security_headers(connect_src, img_src)
+        self._decode_path_parameters()
         self.web = self._build()
+
+    def _decode_path_parameters(self) -> None:
+        converter = self.gateway.event_converter
+        create = converter.create_lambda_event
+
+        def decoded(
+            method: str, path: str, headers: dict[str, str], body: bytes | None = None
+        ) -> dict[str, Any]:
+            event: dict[str, Any] = create(method=method, path=path, headers=headers, body=body)
+            if event.get("pathParameters"):
+                event["pathParameters"] = {
+                    key: unquote(value) for key, value in event["pathParameters"].items()
+                }
+            return event
+
+        converter.create_lambda_event = decoded  # type: ignore[method-assign]
 
     # -- Lambda invocation -------------------------------------------------
 
@@ -127,9 +144,10 @@ class LocalPlatform:
     # -- HTTP API ----------------------------------------------------------
 
     async def http_api(self, request: web.Request) -> web.StreamResponse:
-        path = "/" + request.match_info["tail"]
-        if request.query_string:
-            path += "?" + request.query_string
+        # The raw (still percent-encoded) path: a decoded '?' or '/' inside a path
+        # parameter would otherwise be split again. Parameters are decoded below, as
+        # API Gateway decodes them.
+        path = request.raw_path.removeprefix("/api") or "/"
         body = await request.read()
         headers = {key.lower(): value for key, value in request.headers.items()}
         headers.setdefault("x-forwarded-for", request.remote or "127.0.0.1")

@@ -61,6 +61,8 @@ class Operation:
     query: str | None = None
     content_type: str = "application/json"
     headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # (name, description, JSON schema) of headers the route cannot do without.
+    required_headers: tuple[tuple[str, str, dict[str, Any]], ...] = field(default_factory=tuple)
 
 
 _operations: list[Operation] = []
@@ -80,6 +82,7 @@ def operation(
     query: str | None = None,
     content_type: str = "application/json",
     headers: tuple[tuple[str, str], ...] = (),
+    required_headers: tuple[tuple[str, str, dict[str, Any]], ...] = (),
 ) -> None:
     """Declare one route of the HTTP API (path as in Chalice, without the ``/api`` stage)."""
     _operations.append(
@@ -96,6 +99,7 @@ def operation(
             query,
             content_type,
             headers,
+            required_headers,
         )
     )
 
@@ -165,6 +169,16 @@ def document() -> dict[str, Any]:
                     "required": False,
                     "description": description,
                     "schema": {"type": "string"},
+                }
+            )
+        for name, description, header_schema in op.required_headers:
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "header",
+                    "required": True,
+                    "description": description,
+                    "schema": header_schema,
                 }
             )
         if parameters:

@@ -44,10 +44,17 @@ def registered_models() -> list[tuple[type[Model], str]]:
     return list(_MODELS)
 
 
+_connections: dict[tuple[str, str | None], Connection] = {}
+
+
 def transaction() -> TransactWrite:
-    """A TransactWrite on the configured DynamoDB endpoint."""
+    """A TransactWrite on the configured DynamoDB endpoint (one connection per process)."""
     conf = settings()
-    return TransactWrite(connection=Connection(region=conf.region, host=conf.dynamodb_endpoint))
+    key = (conf.region, conf.dynamodb_endpoint)
+    connection = _connections.get(key)
+    if connection is None:
+        connection = _connections[key] = Connection(region=conf.region, host=conf.dynamodb_endpoint)
+    return TransactWrite(connection=connection)
 
 
 def is_condition_failure(error: Exception) -> bool:

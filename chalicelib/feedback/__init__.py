@@ -1,0 +1,1 @@
+"""Feedback: post-chat survey, non-user survey, workshop volunteers (docs/reports.md)."""

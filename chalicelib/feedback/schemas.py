@@ -1,0 +1,167 @@
+"""Pydantic models of the feedback routes (imported inside the views and by OpenAPI only)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from chalicelib.reports.schemas import (
+    CONTACT_PATTERN,
+    Body,
+    Query,
+    Text100,
+    Text500,
+    Text2000,
+    Whole,
+)
+
+# The volunteers list pages like the report lists (declared as this module's in OpenAPI).
+from chalicelib.reports.schemas import PageQuery as PageQuery
+
+Answer = Literal["oui", "en_partie", "non"]
+WantedOnline = Literal["oui", "non", "ne_sait_pas"]
+HowFar = Literal[
+    "s_informer",
+    "echanger_avec_un_policier",
+    "prendre_rendez_vous",
+    "deposer_plainte",
+    "suivre_son_dossier",
+    "toute_la_demarche",
+]
+
+QUESTIONS = {
+    "found_easily": "Nous avez-vous trouvé facilement ?",
+    "understood": "Avez-vous compris nos réponses ?",
+    "found_service": "Avez-vous trouvé le service que vous cherchiez ?",
+    "wanted_online": "Auriez-vous souhaité faire vos démarches en ligne ?",
+    "how_far": "Jusqu'où ?",
+}
+HOW_FAR_LABELS = {
+    "s_informer": "M'informer sur la démarche",
+    "echanger_avec_un_policier": "Échanger avec un policier",
+    "prendre_rendez_vous": "Prendre rendez-vous au commissariat",
+    "deposer_plainte": "Déposer plainte ou pré-plainte",
+    "suivre_son_dossier": "Suivre mon dossier",
+    "toute_la_demarche": "Faire toute la démarche en ligne",
+}
+
+
+class ChatSurveyIn(Body):
+    conversation_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")
+    token: str = Field(
+        min_length=1,
+        max_length=256,
+        pattern=r"^[A-Za-z0-9_.-]+$",
+        description="Le jeton de reprise de la conversation, gardé par le navigateur.",
+    )
+    found_easily: Answer = Field(description=QUESTIONS["found_easily"])
+    understood: Answer = Field(description=QUESTIONS["understood"])
+    found_service: Answer = Field(description=QUESTIONS["found_service"])
+    rating: Whole = Field(ge=1, le=5, description="Note globale, de 1 à 5.")
+    comment: Text2000 | None = None
+
+
+class NonUserSurveyIn(Body):
+    wanted_online: WantedOnline = Field(description=QUESTIONS["wanted_online"])
+    how_far: list[HowFar] = Field(
+        default_factory=list,
+        max_length=6,
+        description=QUESTIONS["how_far"],
+        json_schema_extra={"uniqueItems": True},
+    )
+    comment: Text2000 | None = None
+
+    @field_validator("how_far")
+    @classmethod
+    def _no_repeated_choice(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("Un même choix est coché deux fois.")
+        return value
+
+
+class VolunteerIn(Body):
+    name: Text100
+    reach: str = Field(
+        pattern=CONTACT_PATTERN, max_length=120, description="Adresse e-mail ou téléphone."
+    )
+    availability: Text500 = Field(description="Vos disponibilités, en quelques mots.")
+    consent: Literal[True] = Field(
+        description="Accord explicite pour que vos coordonnées soient gardées 90 jours."
+    )
+
+    @field_validator("consent", mode="before")
+    @classmethod
+    def _explicit_consent(cls, value: object) -> object:
+        if value is not True:
+            raise ValueError(
+                "Votre accord est nécessaire pour que nous gardions vos coordonnées "
+                "(cochez la case)."
+            )
+        return value
+
+
+class Recorded(BaseModel):
+    status: Literal["enregistre"]
+    message: str
+
+
+class VolunteerOut(BaseModel):
+    volunteer_id: str
+    name: str
+    reach: str
+    availability: str
+    created_at: str
+    expires_at: str
+
+
+class VolunteerPage(BaseModel):
+    items: list[VolunteerOut]
+    next: str | None = None
+
+
+class SummaryQuery(Query):
+    days: int = Field(30, ge=1, le=366, description="Nombre de jours, jusqu'à aujourd'hui.")
+
+
+class RatingSummary(BaseModel):
+    average: float | None = None
+    distribution: dict[str, int]
+
+
+class ChatSummary(BaseModel):
+    responses: int
+    questions: dict[str, dict[str, int]]
+    labels: dict[str, str]
+    rating: RatingSummary
+
+
+class NonUserSummary(BaseModel):
+    responses: int
+    wanted_online: dict[str, int]
+    how_far: dict[str, int]
+    labels: dict[str, str]
+
+
+class ReportsSummary(BaseModel):
+    received: int
+    by_kind: dict[str, int]
+    entered_status: dict[str, int]
+
+
+class DaySummary(BaseModel):
+    day: str
+    reports_received: int
+    chat_responses: int
+    non_user_responses: int
+    volunteers: int
+
+
+class FeedbackSummary(BaseModel):
+    first_day: str
+    last_day: str
+    chat: ChatSummary
+    non_users: NonUserSummary
+    volunteers: int
+    reports: ReportsSummary
+    daily: list[DaySummary]

@@ -1,0 +1,202 @@
+"""What officers do with reports: list and filter, group by spot, read one, move its status.
+
+Every list is one Query on the index matching its filters (see
+models/report_index.py); a status change is one conditional transaction, so
+two officers cannot overwrite each other's decision.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.auth import Officer
+from chalicelib.clock import now
+from chalicelib.config import settings
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.models import report as store
+from chalicelib.models.report import EVENT_PREFIX, ReportEvent, ReportFile, report_pk
+from chalicelib.models.report_index import (
+    REPORT_INDEXES,
+    SORT_KEY,
+    SPOT_MEMBERS_INDEX,
+    index_for,
+    index_keys,
+    partition_value,
+    query_page,
+)
+from chalicelib.reports.vocabulary import iso_time, kind_label, status_label
+from chalicelib.stats.counters import record
+
+NO_SUCH_REPORT = "Ce signalement n'existe pas ou n'est plus conservé."
+NO_SUCH_SPOT = "Ce lieu n'existe pas ou n'est plus conservé."
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of rows (plain dicts shaped like the answer models) and the next cursor."""
+
+    items: list[dict[str, Any]]
+    next: str | None
+
+
+def _page_size(limit: int) -> int:
+    return max(1, min(limit, settings().page_size_max))
+
+
+def report_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A list row as officers read it (French labels added)."""
+    return {
+        **row,
+        "kind_label": kind_label(str(row["kind"])),
+        "status_label": status_label(str(row["status"])),
+    }
+
+
+def _decode(raw: dict[str, Any]) -> dict[str, Any]:
+    """The display row of an index item (stored as JSON)."""
+    row: dict[str, Any] = json.loads(raw["row"]["S"])
+    return row
+
+
+def list_reports(
+    *,
+    kind: str | None,
+    status: str | None,
+    dept: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Listing:
+    """Reports matching the filters, newest first, one page (one Query)."""
+    filters = {"kind": kind, "status": status, "dept": dept}
+    page = query_page(
+        index_for(filters),
+        partition_value("report", filters),
+        since=since,
+        until=until,
+        limit=_page_size(limit),
+        cursor=cursor,
+    )
+    return Listing([report_row(_decode(raw)) for raw in page.items], page.next)
+
+
+def spot_row(raw: dict[str, Any]) -> dict[str, Any]:
+    """A spot as officers read it: its place, its count, first and last report."""
+    row = _decode(raw)
+    return {
+        **{key: value for key, value in row.items() if value is not None},
+        "kind_label": kind_label(str(row["kind"])),
+        "report_count": int(raw.get("report_count", {}).get("N", "0")),
+        "last_at": raw[SORT_KEY]["S"].split("#", 1)[0],
+    }
+
+
+def list_spots(
+    *,
+    kind: str | None,
+    dept: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Listing:
+    """Spots matching the filters, most recently reported first, one page (one Query).
+    The period applies to the date of the last report."""
+    filters = {"kind": kind, "dept": dept}
+    page = query_page(
+        index_for(filters),
+        partition_value("spot", filters),
+        since=since,
+        until=until,
+        limit=_page_size(limit),
+        cursor=cursor,
+    )
+    return Listing([spot_row(raw) for raw in page.items], page.next)
+
+
+def spot_reports(spot_id: str, limit: int, cursor: str | None) -> tuple[dict[str, Any], Listing]:
+    """One spot and a page of its reports, newest first (GetItem + one Query)."""
+    spot = store.get_spot(spot_id)
+    if spot is None:
+        raise NotFound(NO_SUCH_SPOT)
+    raw = spot.serialize()
+    page = query_page(SPOT_MEMBERS_INDEX, spot_id, limit=_page_size(limit), cursor=cursor)
+    return spot_row(raw), Listing([report_row(_decode(item)) for item in page.items], page.next)
+
+
+def report_file(report_id: str) -> ReportFile:
+    """Everything about one report (one Query on its partition), or NotFound."""
+    found = store.read_report_file(report_id)
+    if found is None:
+        raise NotFound(NO_SUCH_REPORT)
+    return found
+
+
+def history_entry(event: ReportEvent) -> dict[str, Any]:
+    return {
+        "at": event.at,
+        "officer": event.officer,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "note": event.note,
+    }
+
+
+def change_status(
+    report_id: str, officer: Officer, expected: str, to: str, note: str
+) -> tuple[store.ReportItem, ReportEvent]:
+    """Move a report from the status the officer saw (``expected``) to ``to``, with a note.
+
+    Conflict when the report is not (or no longer) in ``expected`` — another
+    officer decided first — or already in ``to``. The event (who, when, from,
+    to, note) is written in the same transaction as the status.
+    """
+    report = store.get_report(report_id)
+    if report is None:
+        raise NotFound(NO_SUCH_REPORT)
+    if report.status == to:
+        raise Conflict(f"Ce signalement est déjà « {status_label(to)} ».", field="to")
+    if report.status != expected:
+        raise _moved_meanwhile(report.status)
+    at = iso_time(now())
+    row = {**report.row, "status": to}
+    keys = index_keys(
+        "report",
+        {"kind": report.kind, "status": to, "dept": report.dept},
+        report.gsi_sk or "",
+        REPORT_INDEXES,
+    )
+    keys.pop(SORT_KEY)
+    event = ReportEvent(
+        report_pk(report_id),
+        f"{EVENT_PREFIX}{at}#{secrets.token_hex(4)}",
+        at=at,
+        officer_id=officer.officer_id,
+        officer=officer.username or officer.officer_id,
+        from_status=expected,
+        to_status=to,
+        note=note.strip(),
+        ttl=int(report.ttl),
+    )
+    if not store.change_status(report_id, expected, to, at, row, keys, event):
+        current = store.get_report(report_id)
+        if current is None:
+            raise NotFound(NO_SUCH_REPORT)
+        raise _moved_meanwhile(current.status)
+    record("reports", {f"entered.{to}": 1})
+    report.status = to
+    report.updated_at = at
+    report.row = row
+    return report, event
+
+
+def _moved_meanwhile(current: str) -> Conflict:
+    return Conflict(
+        "Un autre policier a changé le statut entre-temps : il est maintenant "
+        f"« {status_label(current)} ». Rechargez le signalement avant de décider.",
+        field="expected",
+    )
