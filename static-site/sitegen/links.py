@@ -9,6 +9,9 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from sitegen.budget import site_pages, url_to_file
 
+# Paths the HTTP API answers (CloudFront forwards them; the local platform too).
+API_PREFIX = "/api/"
+
 _URL_ATTRIBUTES = {
     ("a", "href"),
     ("link", "href"),
@@ -61,6 +64,8 @@ def broken_links(site: Path) -> list[BrokenLink]:
             parts = urlsplit(url)
             if parts.scheme or parts.netloc:
                 continue  # external, tel:, sms:, mailto:
+            if urljoin(page_url, parts.path).startswith(API_PREFIX):
+                continue  # a form's action: served by the HTTP API, not by the site
             absolute = urljoin(page_url, url)
             target = url_to_file(site, unquote(urlsplit(absolute).path))
             if target is None or not target.is_file():

@@ -1,0 +1,155 @@
+/**
+ * The list of messages on screen. Messages are placed by `seq` and shown once (a seq already
+ * shown is ignored), `void` messages take their number without being shown, and the citizen's
+ * own messages appear at once, marked « envoi… », until the server acknowledges them.
+ * Every text goes through textContent: nothing received is ever parsed as HTML.
+ */
+import { FAILED, PENDING, READ, SENDERS } from "./words.js";
+
+const TIME = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digit" });
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export class MessageLog {
+  constructor(list) {
+    this.list = list;
+    this.clear();
+  }
+
+  clear() {
+    this.list.replaceChildren();
+    this.seqs = new Map(); // seq -> <li> (null for void)
+    this.pending = new Map(); // client_id -> <li>
+    this.clientIds = new Set(); // client ids the server has stored
+    this.contiguous = 0;
+    this.highest = 0;
+    this.readMark = null;
+  }
+
+  /** Highest seq such that every seq up to it is known: what `resume` asks after. */
+  get lastContiguous() {
+    return this.contiguous;
+  }
+
+  has(clientId) {
+    return this.clientIds.has(clientId);
+  }
+
+  /** Shows a stored message; returns false when it was already there or is not shown. */
+  add(message) {
+    const seq = Number(message.seq);
+    if (!Number.isInteger(seq) || seq < 1 || this.seqs.has(seq)) return false;
+    if (typeof message.client_id === "string") this.clientIds.add(message.client_id);
+    if (message.kind === "void") {
+      this.seqs.set(seq, null);
+      this.#advance(seq);
+      return false;
+    }
+    let item = null;
+    if (message.sender === "citizen" && typeof message.client_id === "string") {
+      item = this.pending.get(message.client_id) ?? null;
+      this.pending.delete(message.client_id);
+    }
+    if (item) {
+      item.querySelector(".message__etat")?.remove();
+      item.classList.remove("message--attente", "message--echec");
+    } else {
+      item = this.#render(message);
+    }
+    item.dataset.seq = String(seq);
+    this.seqs.set(seq, item);
+    this.#place(item, seq);
+    this.#advance(seq);
+    return true;
+  }
+
+  /** A message of the citizen shown before the server has it. */
+  addPending(clientId, text) {
+    if (this.pending.has(clientId) || this.clientIds.has(clientId)) return;
+    const item = this.#render({ sender: "citizen", kind: "message", text, sent_at: Date.now() / 1000 });
+    item.classList.add("message--attente");
+    item.append(element("p", "message__etat", PENDING));
+    this.pending.set(clientId, item);
+    this.list.append(item);
+  }
+
+  /** The server stored `clientId` as `seq` (maybe earlier: a retry). */
+  acknowledge(clientId, seq) {
+    this.clientIds.add(clientId);
+    const item = this.pending.get(clientId);
+    if (!item) return;
+    if (this.seqs.get(seq)) {
+      this.pending.delete(clientId);
+      item.remove(); // already shown from the pushed message or the history
+      return;
+    }
+    // The pending element becomes the stored message (add() finds it by client id).
+    this.add({ seq, sender: "citizen", kind: "message", client_id: clientId, text: "" });
+  }
+
+  fail(clientId) {
+    const item = this.pending.get(clientId);
+    if (!item) return;
+    this.pending.delete(clientId);
+    item.classList.replace("message--attente", "message--echec");
+    const state = item.querySelector(".message__etat");
+    if (state) state.textContent = FAILED;
+  }
+
+  /** « Lu » under the citizen's last message the officer has read (up to `seq`). */
+  markRead(seq) {
+    let target = null;
+    for (const [number, item] of this.seqs) {
+      if (number <= seq && item && item.classList.contains("message--citoyen")) {
+        if (!target || number > Number(target.dataset.seq)) target = item;
+      }
+    }
+    if (!target) return;
+    if (!this.readMark) this.readMark = element("p", "message__lu", READ);
+    target.append(this.readMark);
+  }
+
+  #render(message) {
+    const sender = SENDERS[message.sender] ? message.sender : "system";
+    const classes = ["message", `message--${{ citizen: "citoyen", officer: "policier" }[sender] ?? "systeme"}`];
+    if (message.kind === "system" || message.kind === "closed") classes.push("message--systeme");
+    if (message.data && message.data.emergency === true) classes.push("message--urgence");
+    const item = element("li", classes.join(" "));
+    const meta = element("p", "message__meta");
+    meta.append(element("span", "message__auteur", SENDERS[sender]));
+    const at = Number(message.sent_at);
+    if (Number.isFinite(at) && at > 0) {
+      const time = element("time", "message__heure", TIME.format(new Date(at * 1000)));
+      time.dateTime = new Date(at * 1000).toISOString();
+      meta.append(" ", time);
+    }
+    item.append(meta, element("p", "message__texte", String(message.text ?? "")));
+    return item;
+  }
+
+  /** Before the first shown message with a greater seq, else before the pending ones. */
+  #place(item, seq) {
+    let before = null;
+    for (const child of this.list.children) {
+      if (child === item) continue;
+      const other = child.dataset.seq ? Number(child.dataset.seq) : Infinity;
+      if (other > seq) {
+        before = child;
+        break;
+      }
+    }
+    if (item.nextElementSibling !== before || item.parentNode !== this.list) {
+      this.list.insertBefore(item, before);
+    }
+  }
+
+  #advance(seq) {
+    this.highest = Math.max(this.highest, seq);
+    while (this.seqs.has(this.contiguous + 1)) this.contiguous += 1;
+  }
+}
