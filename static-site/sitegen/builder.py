@@ -19,7 +19,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from sitegen import ASSETS_DIR, CONSOLE_DIR, CONTENT_DIR, SITE_ROOT, TEMPLATES_DIR, ContentError
+from sitegen.console import copy_console
 from sitegen.content import CATEGORIES, Fiche, Page, load_fiches, load_pages
+from sitegen.forms import write_form_pages
 from sitegen.links import broken_links
 from sitegen.orientation import Orientation, load_orientation, tree_json
 from sitegen.render import make_environment
@@ -205,21 +207,9 @@ def _write_service_pages(writer: _Writer, fiches: list[Fiche], pages: list[Page]
         current="/discuter/",
         sensitive=True,
         description="Un policier vous répond par écrit, en direct.",
-        scripts=["js/quick-exit.js", "js/chat-status.js"],
+        scripts=["js/quick-exit.js", "js/chat-status.js", "js/chat/widget.js"],
     )
-    writer.page(
-        "/signaler/point-de-deal/",
-        "report.html",
-        title="Signaler un point de deal",
-        description="Signaler un lieu de trafic de drogue, anonymement.",
-        fiches_by_slug={fiche.slug: fiche for fiche in fiches},
-    )
-    writer.page(
-        "/avis/",
-        "survey.html",
-        title="Donnez votre avis",
-        description="Aidez-nous à améliorer le commissariat en ligne.",
-    )
+    write_form_pages(writer, {fiche.slug: fiche for fiche in fiches})
     for page in pages:
         writer.page(
             page.url, "page.html", title=page.title, description=page.description, page=page
@@ -292,7 +282,7 @@ def build_site(
     try:
         shutil.copytree(sources.assets, staging / "assets")
         if sources.console.is_dir():
-            shutil.copytree(sources.console, staging / "console")
+            copy_console(sources.console, staging / "console")
         writer = _Writer(staging, sources)
         _write_service_pages(writer, fiches, pages)
         _write_fiche_pages(writer, fiches)

@@ -122,11 +122,21 @@ def test_build_empties_the_output_directory_first(dist: Path) -> None:
 
 
 def test_officer_console_is_copied_verbatim(dist: Path) -> None:
-    sources = [path for path in (SITE / "console").rglob("*") if path.is_file()]
+    from sitegen.console import NOT_COPIED, VENDORED
+
+    console = SITE / "console"
+    sources = [
+        path
+        for path in console.rglob("*")
+        if path.is_file() and not set(path.relative_to(console).parts) & set(NOT_COPIED)
+    ]
     assert sources
     for source in sources:
-        copy = dist / "console" / source.relative_to(SITE / "console")
+        copy = dist / "console" / source.relative_to(console)
         assert copy.read_bytes() == source.read_bytes(), copy
+    for name, destination in VENDORED.items():
+        vendored = dist / "console" / destination
+        assert vendored.read_bytes() == (console / "node_modules" / name).read_bytes()
 
 
 def test_no_page_has_inline_script_or_style(dist: Path) -> None:

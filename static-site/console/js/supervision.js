@@ -1,0 +1,387 @@
+/**
+ * Supervisors only (the API refuses the others anyway): the dashboard (chat statistics,
+ * survey answers, reports) with Chart.js, canned-response management, survey results and the
+ * workshop volunteers.
+ */
+
+import { api } from "./api.js";
+import { chartFigure, loadChartLibrary } from "./charts.js";
+import { $, el, fieldError, replaceChildren, setText, uniqueId } from "./dom.js";
+import { duration, formatNumber, percent, shortDay, when } from "./format.js";
+import { ANSWERS, OUTCOMES, REPORT_KINDS, REPORT_STATUSES, SYSTEM_OUTCOMES, WANTED_ONLINE, label } from "./labels.js";
+import { loadCanned } from "./tools.js";
+
+const charts = [];
+let volunteersNext = null;
+
+export function startSupervision() {
+  $("#dashboard-refresh").addEventListener("click", () => loadDashboard());
+  $("#dashboard-days").addEventListener("change", () => loadDashboard());
+  refreshSupervision();
+}
+
+export function refreshSupervision() {
+  loadDashboard();
+  loadCannedAdmin();
+  loadVolunteers(true);
+}
+
+// -- dashboard --------------------------------------------------------------------------
+
+function kpi(name, title, value) {
+  return el("div", { dataset: { kpi: name } }, el("dt", {}, title), el("dd", {}, value));
+}
+
+async function loadDashboard() {
+  const days = Number($("#dashboard-days").value) || 14;
+  const status = $("#dashboard-status");
+  setText(status, "Chargement des chiffres…");
+  const [chat, feedback] = await Promise.allSettled([
+    api("/officer/stats/chat", { params: { days } }),
+    api("/officer/feedback/summary", { params: { days } }),
+  ]);
+  const problems = [];
+  if (chat.status === "rejected") problems.push(`statistiques du chat : ${chat.reason.message}`);
+  if (feedback.status === "rejected") problems.push(`questionnaires et signalements : ${feedback.reason.message}`);
+  const stats = chat.status === "fulfilled" ? chat.value : null;
+  const summary = feedback.status === "fulfilled" ? feedback.value : null;
+  renderKpis(stats, summary);
+  try {
+    await renderCharts(stats, summary);
+  } catch {
+    problems.push("les graphiques n'ont pas pu être dessinés");
+  }
+  renderSurvey(summary);
+  setText(
+    status,
+    problems.length
+      ? `Indisponible : ${problems.join(" ; ")}.`
+      : `Chiffres des ${days} derniers jours, mis à jour à ${new Date().toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" })}.`,
+  );
+}
+
+function renderKpis(stats, summary) {
+  const totals = (stats && stats.totals) || {};
+  const now = (stats && stats.now) || {};
+  const items = [];
+  if (stats) {
+    items.push(
+      kpi("waiting", "En attente maintenant", formatNumber(now.waiting)),
+      kpi("online", "Policiers en ligne", formatNumber(now.officers_online)),
+      kpi("started", "Conversations commencées", formatNumber(totals.started)),
+      kpi("closed", "Conversations closes", formatNumber(totals.closed)),
+      kpi("median-wait", "Attente médiane", duration(totals.median_wait_seconds)),
+      kpi("median-handle", "Durée médiane de traitement", duration(totals.median_handle_seconds)),
+      kpi("abandonment", "Taux d'abandon", percent(totals.abandonment_rate)),
+    );
+  }
+  if (summary) {
+    const rating = summary.chat.rating.average;
+    items.push(
+      kpi("survey", "Réponses au questionnaire", formatNumber(summary.chat.responses)),
+      kpi("rating", "Note moyenne (sur 5)", rating === null || rating === undefined ? "—" : new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 }).format(rating)),
+      kpi("reports", "Signalements reçus", formatNumber(summary.reports.received)),
+    );
+  }
+  replaceChildren($("#kpis"), items);
+}
+
+async function renderCharts(stats, summary) {
+  const box = $("#charts");
+  while (charts.length) charts.pop().destroy();
+  replaceChildren(box);
+  if (!stats && !summary) return;
+  const Chart = await loadChartLibrary();
+  const specs = [];
+  if (stats) {
+    const days = stats.days || [];
+    const labels = days.map((day) => shortDay(day.day));
+    const total = (name) => days.reduce((sum, day) => sum + Number(day[name] || 0), 0);
+    specs.push({
+      id: "per-day",
+      title: "Conversations par jour",
+      type: "bar",
+      firstColumn: "Jour",
+      labels,
+      series: [
+        { label: "Commencées", values: days.map((day) => day.started) },
+        { label: "Closes", values: days.map((day) => day.closed) },
+        { label: "Abandonnées", values: days.map((day) => day.abandoned) },
+      ],
+      summary: `${formatNumber(total("started"))} commencées, ${formatNumber(total("closed"))} closes, ${formatNumber(total("abandoned"))} abandonnées sur la période.`,
+    });
+    const minutes = (value) => (value === null || value === undefined ? null : Math.round((value / 60) * 10) / 10);
+    specs.push({
+      id: "times",
+      title: "Attente et traitement moyens par jour (minutes)",
+      type: "line",
+      unit: "min",
+      firstColumn: "Jour",
+      labels,
+      series: [
+        { label: "Attente", values: days.map((day) => minutes(day.mean_wait_seconds)), format: (v) => (v === null ? "—" : `${v} min`) },
+        { label: "Traitement", values: days.map((day) => minutes(day.mean_handle_seconds)), format: (v) => (v === null ? "—" : `${v} min`) },
+      ],
+      summary: `Attente médiane ${duration(stats.totals.median_wait_seconds)}, traitement médian ${duration(stats.totals.median_handle_seconds)}.`,
+    });
+    const outcomes = Object.entries(stats.totals.outcomes || {}).filter(([, count]) => count > 0);
+    specs.push({
+      id: "outcomes",
+      title: "Orientations données",
+      type: "bar",
+      horizontal: true,
+      firstColumn: "Orientation",
+      labels: outcomes.map(([name]) => label({ ...OUTCOMES, ...SYSTEM_OUTCOMES }, name)),
+      series: [{ label: "Conversations", values: outcomes.map(([, count]) => count) }],
+      summary: outcomes.length
+        ? outcomes.map(([name, count]) => `${label({ ...OUTCOMES, ...SYSTEM_OUTCOMES }, name)} : ${count}`).join(", ")
+        : "Aucune conversation close sur la période.",
+    });
+  }
+  if (summary) {
+    const questions = Object.keys(summary.chat.questions || {});
+    specs.push({
+      id: "survey",
+      title: "Questionnaire après le chat",
+      type: "bar",
+      horizontal: true,
+      stacked: true,
+      firstColumn: "Question",
+      labels: questions.map((question) => summary.chat.labels[question] || question),
+      series: Object.keys(ANSWERS).map((answer) => ({
+        label: ANSWERS[answer],
+        values: questions.map((question) => summary.chat.questions[question][answer] || 0),
+      })),
+      summary: `${formatNumber(summary.chat.responses)} réponses.`,
+    });
+    const kinds = Object.keys(REPORT_KINDS);
+    specs.push({
+      id: "report-kinds",
+      title: "Signalements reçus par type",
+      type: "bar",
+      firstColumn: "Type",
+      labels: kinds.map((kind) => REPORT_KINDS[kind]),
+      series: [{ label: "Signalements", values: kinds.map((kind) => summary.reports.by_kind[kind] || 0) }],
+      summary: kinds.map((kind) => `${REPORT_KINDS[kind]} : ${summary.reports.by_kind[kind] || 0}`).join(", "),
+    });
+    const statuses = Object.keys(REPORT_STATUSES);
+    specs.push({
+      id: "report-statuses",
+      title: "Signalements passés à chaque statut",
+      type: "bar",
+      firstColumn: "Statut",
+      labels: statuses.map((status) => REPORT_STATUSES[status]),
+      series: [{ label: "Signalements", values: statuses.map((status) => summary.reports.entered_status[status] || 0) }],
+      summary: statuses.map((status) => `${REPORT_STATUSES[status]} : ${summary.reports.entered_status[status] || 0}`).join(", "),
+    });
+  }
+  for (const spec of specs) {
+    const { figure, chart } = chartFigure(Chart, spec);
+    box.appendChild(figure);
+    charts.push(chart);
+  }
+}
+
+// -- survey results ---------------------------------------------------------------------
+
+function countTable(caption, firstColumn, rows) {
+  return el(
+    "div",
+    { className: "table-wrap" },
+    el(
+      "table",
+      {},
+      el("caption", {}, caption),
+      el("thead", {}, el("tr", {}, el("th", { scope: "col" }, firstColumn), el("th", { scope: "col", className: "number" }, "Réponses"))),
+      el("tbody", {}, rows.map(([name, count]) => el("tr", {}, el("th", { scope: "row" }, name), el("td", { className: "number" }, formatNumber(count))))),
+    ),
+  );
+}
+
+function renderSurvey(summary) {
+  const box = $("#survey-results");
+  if (!summary) {
+    replaceChildren(box, el("p", {}, "Résultats indisponibles."));
+    return;
+  }
+  const chat = summary.chat;
+  const nonUsers = summary.non_users;
+  replaceChildren(
+    box,
+    el("p", {}, `Du ${when(`${summary.first_day}T12:00:00Z`).split(" ")[0]} au ${when(`${summary.last_day}T12:00:00Z`).split(" ")[0]} : ${formatNumber(chat.responses)} réponses après un chat, ${formatNumber(nonUsers.responses)} réponses de personnes qui n'ont pas utilisé le service, ${formatNumber(summary.volunteers)} volontaires inscrits.`),
+    Object.keys(chat.questions).map((question) =>
+      countTable(chat.labels[question] || question, "Réponse", Object.keys(ANSWERS).map((answer) => [ANSWERS[answer], chat.questions[question][answer] || 0])),
+    ),
+    countTable("Note globale", "Note", ["1", "2", "3", "4", "5"].map((note) => [`${note} sur 5`, chat.rating.distribution[note] || 0])),
+    countTable(nonUsers.labels.wanted_online || "Auriez-vous souhaité faire vos démarches en ligne ?", "Réponse", Object.keys(WANTED_ONLINE).map((answer) => [WANTED_ONLINE[answer], nonUsers.wanted_online[answer] || 0])),
+    countTable("Jusqu'où ?", "Étape", Object.keys(nonUsers.how_far).map((step) => [nonUsers.labels[step] || step, nonUsers.how_far[step] || 0])),
+  );
+}
+
+// -- canned responses -------------------------------------------------------------------
+
+async function loadCannedAdmin() {
+  const box = $("#canned-admin");
+  let items;
+  try {
+    items = await loadCanned(true);
+  } catch (error) {
+    replaceChildren(box, el("p", { className: "form-error" }, error.message));
+    return;
+  }
+  const form = cannedForm(null);
+  replaceChildren(
+    box,
+    form,
+    el("h3", {}, `${items.length} réponse${items.length > 1 ? "s" : ""} type${items.length > 1 ? "s" : ""}`),
+    el("ul", { className: "admin-list" }, items.map((item) => cannedItem(item))),
+  );
+}
+
+function cannedItem(item) {
+  const li = el(
+    "li",
+    { className: "admin-item", dataset: { cannedId: item.id } },
+    el("h4", {}, item.title),
+    el("p", {}, item.text),
+    item.link ? el("p", { className: "hint" }, `Lien : ${item.link.label} — ${item.link.url}`) : null,
+  );
+  const remove = el("button", { type: "button", className: "button secondary small" }, "Supprimer");
+  const edit = el("button", { type: "button", className: "button secondary small" }, "Modifier");
+  const error = el("p", { className: "form-error", role: "alert" });
+  edit.addEventListener("click", () => {
+    const form = cannedForm(item);
+    li.replaceWith(form);
+    form.querySelector("input").focus();
+  });
+  remove.addEventListener("click", async () => {
+    if (remove.dataset.confirm !== "yes") {
+      remove.dataset.confirm = "yes";
+      setText(remove, `Confirmer la suppression de « ${item.title} »`);
+      return;
+    }
+    try {
+      await api(`/officer/canned/${encodeURIComponent(item.id)}`, { method: "DELETE" });
+      await loadCannedAdmin();
+      $("#canned-admin-title").focus?.();
+    } catch (failure) {
+      setText(error, failure.message);
+    }
+  });
+  li.appendChild(el("div", { className: "inline" }, edit, remove));
+  li.appendChild(error);
+  return li;
+}
+
+function cannedForm(item) {
+  const ids = { title: uniqueId("canned-title"), text: uniqueId("canned-text"), label: uniqueId("canned-link-label"), url: uniqueId("canned-link-url") };
+  const title = el("input", { id: ids.title, className: "input", maxlength: "120", value: item ? item.title : "" });
+  const text = el("textarea", { id: ids.text, className: "input", rows: "4", maxlength: "2000" });
+  text.value = item ? item.text : "";
+  const linkLabel = el("input", { id: ids.label, className: "input", maxlength: "120", value: item && item.link ? item.link.label : "" });
+  const linkUrl = el("input", { id: ids.url, className: "input", maxlength: "500", value: item && item.link ? item.link.url : "" });
+  const error = el("p", { className: "form-error", role: "alert" });
+  const form = el(
+    "form",
+    { className: "canned-form", novalidate: true },
+    el("h3", {}, item ? `Modifier « ${item.title} »` : "Nouvelle réponse type"),
+    el("label", { for: ids.title }, "Titre"),
+    title,
+    el("label", { for: ids.text }, "Texte"),
+    text,
+    el("label", { for: ids.label }, "Intitulé du lien (facultatif)"),
+    linkLabel,
+    el("label", { for: ids.url }, "Adresse du lien (facultatif)"),
+    linkUrl,
+    error,
+    el(
+      "div",
+      { className: "inline" },
+      el("button", { type: "submit", className: "button" }, item ? "Enregistrer" : "Ajouter"),
+      item ? el("button", { type: "button", className: "button secondary", onclick: () => loadCannedAdmin() }, "Annuler") : null,
+    ),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    setText(error, "");
+    const body = { title: title.value.trim(), text: text.value.trim() };
+    let valid = true;
+    fieldError(title, body.title ? "" : "Donnez un titre.");
+    fieldError(text, body.text ? "" : "Écrivez le texte de la réponse.");
+    if (!body.title || !body.text) valid = false;
+    const url = linkUrl.value.trim();
+    const linkText = linkLabel.value.trim();
+    if (url || linkText) {
+      const urlOk = /^(https:\/\/[^\s<>"']+|\/[A-Za-z0-9/_#?=&.-]*)$/.test(url);
+      fieldError(linkUrl, urlOk ? "" : "Adresse invalide : https://… ou une page du site (/fiches/…).");
+      fieldError(linkLabel, linkText ? "" : "Donnez un intitulé au lien.");
+      if (!urlOk || !linkText) valid = false;
+      body.link = { label: linkText, url };
+    }
+    if (!valid) {
+      form.querySelector("[aria-invalid='true']").focus();
+      return;
+    }
+    try {
+      if (item) await api(`/officer/canned/${encodeURIComponent(item.id)}`, { method: "PUT", body });
+      else await api("/officer/canned", { method: "POST", body });
+      await loadCannedAdmin();
+    } catch (failure) {
+      setText(error, failure.message);
+    }
+  });
+  return form;
+}
+
+// -- volunteers -------------------------------------------------------------------------
+
+async function loadVolunteers(reset) {
+  const box = $("#volunteers");
+  if (reset) {
+    volunteersNext = null;
+    replaceChildren(
+      box,
+      el(
+        "div",
+        { className: "table-wrap" },
+        el(
+          "table",
+          {},
+          el("caption", { className: "visually-hidden" }, "Volontaires"),
+          el("thead", {}, el("tr", {}, ["Nom", "Contact", "Disponibilités", "Inscription", "Effacé le"].map((name) => el("th", { scope: "col" }, name)))),
+          el("tbody", { id: "volunteer-rows" }),
+        ),
+      ),
+      el("p", { id: "volunteers-status", className: "hint", role: "status" }),
+    );
+  }
+  let page;
+  try {
+    page = await api("/officer/volunteers", { params: { limit: 50, next: volunteersNext } });
+  } catch (error) {
+    setText($("#volunteers-status"), error.message);
+    return;
+  }
+  const rows = $("#volunteer-rows");
+  for (const volunteer of page.items || []) {
+    rows.appendChild(
+      el(
+        "tr",
+        {},
+        el("td", {}, volunteer.name),
+        el("td", {}, volunteer.reach),
+        el("td", {}, volunteer.availability),
+        el("td", {}, when(volunteer.created_at)),
+        el("td", {}, when(volunteer.expires_at)),
+      ),
+    );
+  }
+  volunteersNext = page.next || null;
+  const status = $("#volunteers-status");
+  setText(status, rows.children.length ? `${rows.children.length} volontaire${rows.children.length > 1 ? "s" : ""} affiché${rows.children.length > 1 ? "s" : ""}.` : "Aucun volontaire inscrit.");
+  const more = $("#volunteers-more");
+  if (more) more.remove();
+  if (volunteersNext) {
+    box.appendChild(el("button", { type: "button", id: "volunteers-more", className: "button secondary", onclick: () => loadVolunteers(false) }, "Afficher plus"));
+  }
+}

@@ -1,0 +1,234 @@
+"""Shared pieces of the console browser tests (no test here): sign-in, a citizen driven over
+the WebSocket protocol, an officer taking a given conversation, and the cleanup that leaves
+officier1 offline with nothing open."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from tests.conftest import Platform, http_json
+from tests.e2e.ws_client import WsClient
+
+OFFICER = "officier1"
+SUPERVISOR = "superviseur"
+PASSWORD = "Commissariat-2026!"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+XSS = [
+    "<img src=x onerror=\"window.__xss=(window.__xss||0)+1;alert('xss')\">",
+    "<script>window.__xss=(window.__xss||0)+1;alert('xss')</script>",
+    "<svg/onload=alert('xss')><b id=\"injected\">gras</b>",
+    "javascript:alert('xss') \"'><iframe src=\"javascript:alert(1)\"></iframe>",
+]
+
+
+@dataclass
+class ConsolePage:
+    """A browser context signed in to the console, with what went wrong on the way."""
+
+    context: Any
+    page: Any
+    dialogs: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def open_console(
+    browser: Any, platform: Platform, username: str = OFFICER, width: int = 1280
+) -> ConsolePage:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    console = ConsolePage(context, page)
+
+    def on_dialog(dialog: Any) -> None:
+        console.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda error: console.errors.append(f"pageerror: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            console.errors.append(message.text)
+            if message.type == "error"
+            and "favicon" not in message.text
+            and "Failed to load resource" not in message.text
+            else None
+        ),
+    )
+    page.goto(f"{platform.url}/console/")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#view-conversations:not([hidden])")
+    page.wait_for_function(
+        "() => document.querySelector('#connection-state').dataset.state === 'connected'"
+    )
+    page.wait_for_function("() => document.querySelector('#load').textContent.length > 0")
+    return console
+
+
+def set_presence(page: Any, status: str) -> None:
+    page.check(f"#presence-{status}")
+    page.wait_for_function(f"() => document.body.dataset.presence === '{status}'")
+
+
+class Citizen:
+    """A citizen speaking the WebSocket protocol (the site's chat widget stands in later)."""
+
+    def __init__(self, platform: Platform, topic: str = "vol", text: str | None = None) -> None:
+        self.client = WsClient(platform.ws_url, name="citizen")
+        frame: dict[str, Any] = {"type": "join", "topic": topic}
+        if text:
+            frame["text"] = text
+        joined = self.client.request(frame, "joined")
+        assert joined["type"] == "joined", joined
+        self.conversation_id: str = joined["conversation_id"]
+        self.token: str = joined["token"]
+
+    def say(self, text: str) -> int:
+        ack = self.client.request(
+            {"type": "send", "client_id": uuid.uuid4().hex[:16], "text": text}, "ack"
+        )
+        assert ack["type"] == "ack", ack
+        return int(ack["seq"])
+
+    def typing(self) -> None:
+        self.client.send({"type": "typing"})
+
+    def read(self, seq: int) -> None:
+        self.client.send({"type": "read", "seq": seq})
+
+    def wait_message(self, text: str, timeout: float = 15) -> dict[str, Any]:
+        def matches(frame: dict[str, Any]) -> bool:
+            if frame.get("type") == "message":
+                return frame.get("text") == text
+            if frame.get("type") == "history":
+                return any(m.get("text") == text for m in frame.get("messages", []))
+            return False
+
+        return self.client.wait_for(matches, timeout)
+
+    def officer_texts(self) -> list[str]:
+        return [
+            m["text"]
+            for m in self.client.messages()
+            if m.get("sender") == "officer" and m.get("kind") == "message"
+        ]
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def tab(page: Any, conversation_id: str) -> Any:
+    return page.locator(f"#tabs [role=tab][data-conversation-id='{conversation_id}']")
+
+
+def panel(page: Any, conversation_id: str) -> Any:
+    return page.locator(f"#panels [role=tabpanel][data-conversation-id='{conversation_id}']")
+
+
+def open_ids(page: Any) -> list[str]:
+    return page.eval_on_selector_all(
+        "#tabs [role=tab]:not(.ended)", "tabs => tabs.map(t => t.dataset.conversationId)"
+    )
+
+
+def close_in_console(page: Any, conversation_id: str, outcome: str = "autre") -> None:
+    """Close a conversation from its tab (used for conversations left by other tests)."""
+    tab(page, conversation_id).click()
+    box = panel(page, conversation_id)
+    box.locator("select[id^=outcome-]").select_option(outcome)
+    box.locator(".close-form button[type=submit]").click()
+    tab(page, conversation_id).wait_for(state="detached")
+
+
+def take(page: Any, conversation_id: str, attempts: int = 12) -> None:
+    """« Prendre la suivante » until our citizen's conversation is ours; conversations that
+    other tests left waiting are closed on the way (they would otherwise block capacity)."""
+    for _ in range(attempts):
+        if tab(page, conversation_id).count():
+            return
+        before = set(open_ids(page))
+        page.click("#take-next")
+        deadline = time.time() + 10
+        new: set[str] = set()
+        while time.time() < deadline:
+            new = set(open_ids(page)) - before
+            if new or tab(page, conversation_id).count():
+                break
+            error = page.text_content("#take-next-error") or ""
+            if error.strip():
+                break
+            time.sleep(0.05)
+        for other in new - {conversation_id}:
+            close_in_console(page, other)
+        if not new:
+            time.sleep(0.3)  # the queue is still being written (join → waiting)
+    assert tab(page, conversation_id).count(), f"conversation {conversation_id} never came"
+
+
+def officer_socket(platform: Platform, username: str = OFFICER) -> WsClient:
+    token = platform.token(username)
+    return WsClient(f"{platform.ws_url}?role=officer&token={token}", name=username)
+
+
+def leave_officer_clean(platform: Platform, username: str = OFFICER) -> None:
+    """Close whatever the officer still holds and put them offline (shared platform)."""
+    officer = officer_socket(platform, username)
+    try:
+        state = officer.request({"type": "hello"}, "officer_state")
+        for conversation in state.get("conversations", []):
+            officer.request(
+                {
+                    "type": "close",
+                    "conversation_id": conversation["conversation_id"],
+                    "outcome": "autre",
+                    "links": [],
+                },
+                ("ok",),
+            )
+        officer.request({"type": "presence", "status": "offline"}, "officer_state")
+    finally:
+        officer.close()
+
+
+def api_get(platform: Platform, path: str, username: str = SUPERVISOR) -> Any:
+    status, body = platform.get(
+        path, headers={"Authorization": f"Bearer {platform.token(username)}"}
+    )
+    assert status == 200, (path, status, body)
+    return body
+
+
+def post_json(platform: Platform, path: str, body: dict[str, Any], **headers: str) -> Any:
+    return http_json(
+        f"{platform.url}{path}",
+        method="POST",
+        body=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **headers},
+    )
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    return list(results.response["violations"])
+
+
+def axe_report(violations: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} → {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+    )
