@@ -32,12 +32,18 @@ chromium:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
+# The console's charting library (chart.js, pinned in package-lock.json), vendored by the build.
+CONSOLE_DEPS := static-site/console/node_modules/.package-lock.json
+$(CONSOLE_DEPS): static-site/console/package-lock.json
+	npm ci --prefix static-site/console --no-audit --no-fund --loglevel=error
+	touch $(CONSOLE_DEPS)
+
 SITE_SOURCES := $(shell find static-site \( -path static-site/dist -o -name node_modules \) -prune -o -type f -print 2>/dev/null)
-static-site/dist/.built: $(STAMP) $(SITE_SOURCES)
+static-site/dist/.built: $(STAMP) $(CONSOLE_DEPS) $(SITE_SOURCES)
 	$(PY) static-site/build.py --out static-site/dist
 	touch static-site/dist/.built
 
-build-site: $(STAMP)
+build-site: $(STAMP) $(CONSOLE_DEPS)
 	$(PY) static-site/build.py --out static-site/dist
 	touch static-site/dist/.built
 
@@ -61,6 +67,21 @@ package: $(STAMP)
 	AWS_ACCESS_KEY_ID=fake AWS_SECRET_ACCESS_KEY=fake AWS_DEFAULT_REGION=eu-west-3 \
 		$(VENV)/bin/chalice package --stage $(STAGE) out
 	$(VENV)/bin/cfn-lint out/sam.json
+
+# A stage on AWS, from an empty account (docs/deploy.md): the stack of infra/template.yaml,
+# `chalice deploy`, API Gateway settings, the site. ENDPOINT_URL (or AWS_ENDPOINT_URL) deploys
+# to an emulator (a moto server) instead; ALARM_EMAIL subscribes an address to the alarms.
+deploy: $(STAMP) $(CONSOLE_DEPS)
+	$(PY) -m infra.deploy deploy --stage $(STAGE) \
+		$(if $(ENDPOINT_URL),--endpoint-url $(ENDPOINT_URL)) \
+		$(if $(ALARM_EMAIL),--alarm-email $(ALARM_EMAIL))
+
+# Removes chalice's resources and the stack; tables, buckets and the user pool are kept
+# unless PURGE=1 (refused for prod).
+destroy: $(STAMP)
+	$(PY) -m infra.deploy destroy --stage $(STAGE) \
+		$(if $(ENDPOINT_URL),--endpoint-url $(ENDPOINT_URL)) \
+		$(if $(filter 1 yes true,$(PURGE)),--purge)
 
 clean:
 	rm -rf out static-site/dist .pytest_cache .mypy_cache .ruff_cache

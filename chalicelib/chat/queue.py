@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from chalicelib.chat import notify
 from chalicelib.chat.errors import Busy, OfficerAtCapacity, QueueEmpty
 from chalicelib.chat.messages import announce
@@ -14,7 +16,7 @@ from chalicelib.models import officer as officers
 from chalicelib.models.assignment import Contention, claim
 from chalicelib.models.conversation import Conversation
 from chalicelib.models.officer import Officer
-from chalicelib.observability import count, logger
+from chalicelib.observability import count, logger, metrics
 from chalicelib.stats import counters
 from chalicelib.stats.chat import bucket
 
@@ -114,6 +116,7 @@ def after_assignment(conversation_id: str, officer: Officer, at: float) -> None:
     )
     notify.to_officer(officer.officer_id, conversation_frame(conversation, "conversation_assigned"))
     count("ConversationAssigned")
+    metrics.add_metric(name="QueueWaitSeconds", unit=MetricUnit.Seconds, value=max(0.0, wait))
 
 
 def conversation_frame(conversation: Conversation, kind: str) -> dict[str, Any]:

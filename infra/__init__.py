@@ -1,0 +1,1 @@
+"""What `chalice deploy` does not create: the CloudFormation template and the deploy script."""
