@@ -414,4 +414,5 @@ def summary(conversation: Conversation) -> dict[str, Any]:
         "topic": conversation.topic,
         "urgent": bool(conversation.urgent),
         "last_seq": int(conversation.last_seq),
+        "read_officer": int(conversation.read_officer or 0),
     }
