@@ -6,6 +6,7 @@ Imported by app.py at cold start (no pydantic here): ``$connect`` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
@@ -65,34 +66,36 @@ def connection_gone(connection: Connection) -> None:
             )
 
 
-def set_status(officer_id: str, status: str) -> Officer:
-    """Switch presence (online / away / offline); going online may bring a conversation."""
+def _update_officer(
+    officer_id: str, change: Callable[[Officer], object], *, assign: bool
+) -> Officer:
+    """Apply an optimistic change to an officer (retried when the load moved meanwhile)."""
     for _ in range(5):
         officer = officers.get(officer_id)
         if officer is None:
             raise Busy("Reconnectez-vous.")
         try:
-            officers.set_status(officer, status, now())
+            change(officer)
         except UpdateError:
             continue
-        if status == "online":
+        if assign:
             dispatch()
         return officer
     raise Busy()
 
 
+def set_status(officer_id: str, status: str) -> Officer:
+    """Switch presence (online / away / offline); going online may bring a conversation."""
+    return _update_officer(
+        officer_id, lambda o: officers.set_status(o, status, now()), assign=status == "online"
+    )
+
+
 def set_capacity(officer_id: str, capacity: int) -> Officer:
-    for _ in range(5):
-        officer = officers.get(officer_id)
-        if officer is None:
-            raise Busy("Reconnectez-vous.")
-        try:
-            officers.set_capacity(officer, capacity, now())
-        except UpdateError:
-            continue
-        dispatch()
-        return officer
-    raise Busy()
+    """Change how many conversations an officer holds at once; a free slot may be filled."""
+    return _update_officer(
+        officer_id, lambda o: officers.set_capacity(o, capacity, now()), assign=True
+    )
 
 
 def state(officer_id: str) -> dict[str, Any]:

@@ -130,38 +130,30 @@ class StatsQuery(BaseModel):
     days: int = Field(default=14, ge=1, le=92)
 
 
-class DayFigures(BaseModel):
+class Figures(BaseModel):
+    """Chat counters over a period (one day, or the whole range)."""
+
+    started: int
+    started_urgent: int
+    assigned: int
+    closed: int
+    abandoned: int
+    cancelled: int
+    requeued: int
+    transferred: int
+    messages_citizen: int
+    messages_officer: int
+    outcomes: dict[str, int]
+    mean_wait_seconds: float | None = None
+    mean_handle_seconds: float | None = None
+
+
+class DayFigures(Figures):
     day: str
-    started: int
-    started_urgent: int
-    assigned: int
-    closed: int
-    abandoned: int
-    cancelled: int
-    requeued: int
-    transferred: int
-    messages_citizen: int
-    messages_officer: int
-    outcomes: dict[str, int]
-    mean_wait_seconds: float | None = None
-    mean_handle_seconds: float | None = None
 
 
-class Totals(BaseModel):
-    started: int
-    started_urgent: int
-    assigned: int
-    closed: int
-    abandoned: int
-    cancelled: int
-    requeued: int
-    transferred: int
-    messages_citizen: int
-    messages_officer: int
-    outcomes: dict[str, int]
+class Totals(Figures):
     abandonment_rate: float
-    mean_wait_seconds: float | None = None
-    mean_handle_seconds: float | None = None
     median_wait_seconds: float | None = None
     median_handle_seconds: float | None = None
 
