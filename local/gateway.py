@@ -428,8 +428,8 @@ class LocalPlatform:
         )
         application.router.add_get("/ws", self.ws_endpoint)
         application.router.add_get("/config.json", self.client_config_json)
-        application.router.add_route("*", "/api/{tail:.*}", self.http_api)
-        application.router.add_get("/{path:.*}", self.static)
+        application.router.add_route("*", "/api/{tail:[\\s\\S]*}", self.http_api)
+        application.router.add_get("/{path:[\\s\\S]*}", self.static)
         application.on_shutdown.append(self._on_shutdown)
         return application
 
