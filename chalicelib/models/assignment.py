@@ -61,11 +61,7 @@ def claim(conversation_id: str, officer: Officer, at: float, *, manual: bool) ->
                     Conversation.first_assigned_at.set(Conversation.first_assigned_at | at),
                     Conversation.queue_pk.remove(),
                     Conversation.queue_sk.remove(),
-                    Conversation.history.set(
-                        Conversation.history.append(
-                            [_event("assigned", at, officer=officer.officer_id, manual=manual)]
-                        )
-                    ),
+                    _record("assigned", at, officer=officer.officer_id, manual=manual),
                 ],
                 condition=Conversation.status == "waiting",
             )
@@ -78,29 +74,19 @@ def claim(conversation_id: str, officer: Officer, at: float, *, manual: bool) ->
         raise Contention(cancelled_on_condition(error)) from error
 
 
-def close(
-    conversation_id: str, officer: Officer, at: float, outcome: str, links: list[dict[str, str]]
-) -> None:
-    """Close an active conversation held by ``officer`` and free their capacity."""
+def _record(kind: str, at: float, **fields: Any) -> Any:
+    """The update action appending one event to the conversation's history."""
+    return Conversation.history.set(Conversation.history.append([_event(kind, at, **fields)]))
+
+
+def _release(conversation_id: str, officer: Officer, at: float, actions: list[Any]) -> None:
+    """Apply ``actions`` to an active conversation held by ``officer`` and free one slot."""
     count = int(officer.active_count)
     try:
         with transaction() as tx:
             tx.update(
                 Conversation(conversation_id),
-                actions=[
-                    Conversation.status.set("closed"),
-                    Conversation.closed_at.set(at),
-                    Conversation.outcome.set(outcome),
-                    Conversation.links.set(links),  # type: ignore[arg-type]
-                    Conversation.active_officer.remove(),
-                    Conversation.gone_pk.remove(),
-                    Conversation.gone_at.remove(),
-                    Conversation.history.set(
-                        Conversation.history.append(
-                            [_event("closed", at, officer=officer.officer_id, outcome=outcome)]
-                        )
-                    ),
-                ],
+                actions=actions,
                 condition=(Conversation.status == "active")
                 & (Conversation.officer_id == officer.officer_id),
             )
@@ -111,45 +97,49 @@ def close(
             )
     except TransactWriteError as error:
         raise Contention(cancelled_on_condition(error)) from error
+
+
+def close(
+    conversation_id: str, officer: Officer, at: float, outcome: str, links: list[dict[str, str]]
+) -> None:
+    """Close an active conversation held by ``officer`` and free their capacity."""
+    _release(
+        conversation_id,
+        officer,
+        at,
+        [
+            Conversation.status.set("closed"),
+            Conversation.closed_at.set(at),
+            Conversation.outcome.set(outcome),
+            Conversation.links.set(links),  # type: ignore[arg-type]
+            Conversation.active_officer.remove(),
+            Conversation.gone_pk.remove(),
+            Conversation.gone_at.remove(),
+            _record("closed", at, officer=officer.officer_id, outcome=outcome),
+        ],
+    )
 
 
 def requeue(
     conversation: Conversation, officer: Officer, at: float, *, rank: int, reason: str
 ) -> None:
     """Put an active conversation back in the queue (rank 0 = at the head)."""
-    count = int(officer.active_count)
-    try:
-        with transaction() as tx:
-            tx.update(
-                Conversation(conversation.conversation_id),
-                actions=[
-                    Conversation.status.set("waiting"),
-                    Conversation.queue_pk.set("waiting"),
-                    Conversation.queue_sk.set(
-                        queue_key(
-                            rank, float(conversation.enqueued_at), conversation.conversation_id
-                        )
-                    ),
-                    Conversation.officer_id.remove(),
-                    Conversation.officer_name.remove(),
-                    Conversation.active_officer.remove(),
-                    Conversation.assigned_at.remove(),
-                    Conversation.history.set(
-                        Conversation.history.append(
-                            [_event("requeued", at, officer=officer.officer_id, reason=reason)]
-                        )
-                    ),
-                ],
-                condition=(Conversation.status == "active")
-                & (Conversation.officer_id == officer.officer_id),
-            )
-            tx.update(
-                officer,
-                actions=_load_actions(officer, max(0, count - 1), at, assigned=False),
-                condition=Officer.active_count == count,
-            )
-    except TransactWriteError as error:
-        raise Contention(cancelled_on_condition(error)) from error
+    cid = conversation.conversation_id
+    _release(
+        cid,
+        officer,
+        at,
+        [
+            Conversation.status.set("waiting"),
+            Conversation.queue_pk.set("waiting"),
+            Conversation.queue_sk.set(queue_key(rank, float(conversation.enqueued_at), cid)),
+            Conversation.officer_id.remove(),
+            Conversation.officer_name.remove(),
+            Conversation.active_officer.remove(),
+            Conversation.assigned_at.remove(),
+            _record("requeued", at, officer=officer.officer_id, reason=reason),
+        ],
+    )
 
 
 def transfer(conversation_id: str, source: Officer, target: Officer, at: float) -> None:
@@ -164,18 +154,7 @@ def transfer(conversation_id: str, source: Officer, target: Officer, at: float) 
                     Conversation.officer_name.set(target.username),
                     Conversation.active_officer.set(target.officer_id),
                     Conversation.assigned_at.set(at),
-                    Conversation.history.set(
-                        Conversation.history.append(
-                            [
-                                _event(
-                                    "transferred",
-                                    at,
-                                    officer=source.officer_id,
-                                    to=target.officer_id,
-                                )
-                            ]
-                        )
-                    ),
+                    _record("transferred", at, officer=source.officer_id, to=target.officer_id),
                 ],
                 condition=(Conversation.status == "active")
                 & (Conversation.officer_id == source.officer_id),
