@@ -254,3 +254,93 @@ def test_officer_connect_refuses_expired_forged_unsigned_and_foreign_tokens(
         assert Client(chat, {"role": "officer", "token": genuine}).status == 403
     finally:
         use_clock(SystemClock())
+
+
+def test_transfer_to_a_colleague_keeps_the_history_and_moves_the_load(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    from chalicelib.models import officer as officers
+    from chalicelib.models.conversation import Conversation
+
+    first = officer(chat, aws, "officier1")
+    person, joined = citizen(chat, text="Bonjour")
+    cid = joined["conversation_id"]
+    assert first.of_type("conversation_assigned")
+    second = officer(chat, aws, "officier2", online=False)
+    second.send({"type": "presence", "status": "away"})
+    second_id = second.stored_officer_id()
+    answer = first.send({"type": "transfer", "conversation_id": cid, "to_officer_id": second_id})
+    assert any(f["type"] == "ok" for f in answer)
+    assert [f["conversation_id"] for f in first.of_type("conversation_removed")] == [cid]
+    moved = second.of_type("conversation_assigned")
+    assert moved and moved[-1]["conversation"]["conversation_id"] == cid
+    assert "Bonjour" in [m["text"] for m in moved[-1]["conversation"]["messages"]]
+    assert any("autre policier" in m["text"] for m in person.messages() if m["kind"] == "system")
+    stored = Conversation.get(cid, consistent_read=True)
+    assert stored.officer_id == second_id
+    assert [e["event"] for e in stored.history] == ["assigned", "transferred"]
+    source = officers.get(first.stored_officer_id())
+    target = officers.get(second_id)
+    assert source is not None and target is not None
+    assert (int(source.active_count), int(target.active_count)) == (0, 1)
+    # The colleague answers; the first officer can no longer write there.
+    refused = first.send(
+        {"type": "send", "conversation_id": cid, "client_id": "x", "text": "encore moi"}
+    )
+    assert refused[-1]["code"] == "not_your_conversation"
+
+
+def test_transfer_back_to_the_queue_and_to_an_unavailable_officer(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    from chalicelib.models.conversation import Conversation
+
+    holder = officer(chat, aws, "officier1")
+    _, joined = citizen(chat)
+    cid = joined["conversation_id"]
+    offline = officer(chat, aws, "officier3", online=False)
+    refused = holder.send(
+        {"type": "transfer", "conversation_id": cid, "to_officer_id": offline.stored_officer_id()}
+    )
+    assert refused[-1]["code"] == "officer_unavailable"
+    holder.send({"type": "presence", "status": "away"})  # so it is not reassigned at once
+    answer = holder.send({"type": "transfer", "conversation_id": cid})
+    assert any(f["type"] == "ok" for f in answer)
+    stored = Conversation.get(cid, consistent_read=True)
+    assert stored.status == "waiting" and stored.officer_id is None
+    assert [e["event"] for e in stored.history] == ["assigned", "requeued"]
+
+
+@pytest.mark.parametrize(
+    ("frame", "field"),
+    [
+        ({"type": "join", "topic": "vol", "text": "x" * 2001}, "text"),
+        ({"type": "join", "topic": "plage"}, "topic"),
+        ({"type": "join", "topic": "vol", "text": "   "}, "text"),
+        ({"type": "send", "client_id": "a b", "text": "ok"}, "client_id"),
+        (
+            {"type": "resume", "conversation_id": "<script>", "token": "t" * 43, "last_seq": 0},
+            "conversation_id",
+        ),
+        (
+            {"type": "resume", "conversation_id": "0" * 32, "token": "t" * 43, "last_seq": -1},
+            "last_seq",
+        ),
+    ],
+)
+def test_bad_frames_are_refused_naming_the_field(
+    chat: RecordingSender, frame: dict[str, Any], field: str
+) -> None:
+    answer = Client(chat).send(frame)
+    assert answer[-1]["type"] == "error"
+    assert answer[-1]["code"] == "invalid_input"
+    assert answer[-1]["field"] == field
+
+
+def test_an_oversized_frame_is_refused_and_nothing_is_stored(chat: RecordingSender) -> None:
+    from chalicelib.models import conversation as conversations
+
+    person, joined = citizen(chat)
+    answer = person.send({"type": "send", "client_id": "big", "text": "x" * 40_000})
+    assert answer[-1]["code"] == "invalid_input"
+    assert [m.kind for m in conversations.messages_after(joined["conversation_id"], 0)] == []
