@@ -43,9 +43,15 @@ def install_recorder() -> RecordingSender:
     return recorder
 
 
-def pin_moto_keys() -> None:
+def moto_public_jwks() -> dict[str, Any]:
+    """moto's real Cognito signing keys (in-process moto cannot serve the JWKS over HTTP)."""
     raw = resources.files("moto.cognitoidp").joinpath("resources/jwks-public.json.gz").read_bytes()
-    reset_verifier(TokenVerifier(settings(), jwks=json.loads(gzip.decompress(raw))))
+    keys: dict[str, Any] = json.loads(gzip.decompress(raw))
+    return keys
+
+
+def pin_moto_keys() -> None:
+    reset_verifier(TokenVerifier(settings(), jwks=moto_public_jwks()))
 
 
 def event(

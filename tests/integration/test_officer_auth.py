@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import json
-from importlib import resources
 from typing import Any
 
 import jwt
@@ -15,11 +12,7 @@ from chalicelib.auth import TokenVerifier, reset_verifier, verify_officer_token
 from chalicelib.config import settings
 from chalicelib.errors import Unauthorized
 from tests.conftest import MotoAws
-
-
-def moto_public_jwks() -> dict[str, Any]:
-    raw = resources.files("moto.cognitoidp").joinpath("resources/jwks-public.json.gz").read_bytes()
-    return json.loads(gzip.decompress(raw))
+from tests.integration.chat_harness import moto_public_jwks
 
 
 def login(aws: MotoAws, username: str, kind: str = "IdToken") -> str:
