@@ -62,9 +62,12 @@ def _report_items(existing: int) -> list[dict[str, Any]]:
     """``existing`` reports over 4 kinds, 4 statuses and 20 départements, a minute apart,
     each with its spot, serialized exactly as the app stores them."""
     from chalicelib.auth import hash_secret
+    from chalicelib.clock import iso_time
     from chalicelib.models.report import REPORT_SK, SPOT_SK, ReportItem, SpotItem
     from chalicelib.models.report_index import REPORT_INDEXES, SPOT_INDEXES, index_keys
-    from chalicelib.reports.vocabulary import KINDS, STATUSES, iso_time
+    from chalicelib.vocabulary import REPORT_KINDS, REPORT_STATUSES
+
+    KINDS, STATUSES = tuple(REPORT_KINDS), tuple(REPORT_STATUSES)
 
     now = time.time()
     ttl = int(now) + 300 * 86400

@@ -24,8 +24,8 @@ SUPERVISORS_GROUP = "supervisors"
 
 
 @dataclass(frozen=True)
-class Officer:
-    """An authenticated officer or supervisor."""
+class OfficerIdentity:
+    """Who a verified token speaks for: an officer or a supervisor (not the stored officer)."""
 
     officer_id: str
     username: str
@@ -59,7 +59,7 @@ class TokenVerifier:
         with self._lock:
             return self._jwks.get_signing_key(kid)
 
-    def verify(self, token: str) -> Officer:
+    def verify(self, token: str) -> OfficerIdentity:
         """The officer a token speaks for, or Unauthorized naming the problem."""
         import jwt
 
@@ -99,7 +99,7 @@ class TokenVerifier:
         if not groups & {OFFICERS_GROUP, SUPERVISORS_GROUP}:
             raise Unauthorized("Ce compte n'appartient à aucun groupe de policiers.")
         username = str(claims.get("cognito:username") or claims.get("username") or claims["sub"])
-        return Officer(officer_id=str(claims["sub"]), username=username, groups=groups)
+        return OfficerIdentity(officer_id=str(claims["sub"]), username=username, groups=groups)
 
     def _check_client(self, claims: dict[str, Any]) -> None:
         expected = self._conf.user_pool_client_id
@@ -131,7 +131,7 @@ def reset_verifier(replacement: TokenVerifier | None = None) -> None:
     _verifier = replacement
 
 
-def verify_officer_token(token: str) -> Officer:
+def verify_officer_token(token: str) -> OfficerIdentity:
     """Verify a bearer token (``Bearer `` prefix allowed)."""
     if token.lower().startswith("bearer "):
         token = token[7:]

@@ -1,4 +1,4 @@
-"""The one clock of the app, injectable so tests control time."""
+"""The one clock of the app (injectable, so tests control time) and how moments are written."""
 
 from __future__ import annotations
 
@@ -47,3 +47,18 @@ def use_clock(new: Clock) -> None:
 def now() -> float:
     """Seconds since the epoch, from the clock in use."""
     return _clock.now()
+
+
+def iso_time(at: float) -> str:
+    """A moment as stored and shown: ISO 8601, UTC, to the second (``2026-05-01T08:30:00Z``)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))
+
+
+def day_of(at: float | None = None) -> str:
+    """The UTC day of ``at`` (default: now) as ``YYYY-MM-DD``: the key of daily records."""
+    return time.strftime("%Y-%m-%d", time.gmtime(now() if at is None else at))
+
+
+def display_time(at: float) -> str:
+    """A moment as a reader sees it in a text document: ``31/12/2026 23:59`` (UTC)."""
+    return time.strftime("%d/%m/%Y %H:%M", time.gmtime(at))

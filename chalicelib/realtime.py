@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.auth import Officer, verify_officer_token
+from chalicelib.auth import OfficerIdentity, verify_officer_token
 from chalicelib.connections import forget, target_of
 from chalicelib.errors import DomainError, InvalidInput, InvalidJson, from_validation_error
 from chalicelib.models.connection import Connection, get_connection, save_connection
@@ -116,7 +116,7 @@ def on_connect(event: dict[str, Any]) -> dict[str, Any]:
     socket = _context(event)
     params = event.get("queryStringParameters") or {}
     role = params.get("role", "citizen")
-    officer: Officer | None = None
+    officer: OfficerIdentity | None = None
     if role == "officer":
         try:
             officer = verify_officer_token(params.get("token", ""))
@@ -147,7 +147,7 @@ def on_connect(event: dict[str, Any]) -> dict[str, Any]:
     return {"statusCode": 200}
 
 
-ConnectHook = Callable[[Socket, Officer | None], None]
+ConnectHook = Callable[[Socket, OfficerIdentity | None], None]
 _connect_hooks: list[ConnectHook] = []
 
 

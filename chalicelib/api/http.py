@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Request, Response
 
-from chalicelib.auth import Officer
+from chalicelib.auth import OfficerIdentity
 from chalicelib.errors import (
     DomainError,
     Forbidden,
@@ -107,19 +107,19 @@ def read_query(request: Request, model: type[M]) -> M:
     return validate(model, dict(request.query_params or {}))
 
 
-def current_officer(request: Request) -> Officer:
+def current_officer(request: Request) -> OfficerIdentity:
     """The officer the authorizer let through (its context travels with the request)."""
     context = (request.context or {}).get("authorizer") or {}
     officer_id = context.get("principalId") or context.get("officer_id")
     if not officer_id:
         raise Unauthorized()
     groups = frozenset(filter(None, str(context.get("groups", "")).split(",")))
-    return Officer(
+    return OfficerIdentity(
         officer_id=str(officer_id), username=str(context.get("username", "")), groups=groups
     )
 
 
-def require_supervisor(officer: Officer) -> None:
+def require_supervisor(officer: OfficerIdentity) -> None:
     """Refuse a route reserved to supervisors."""
     if not officer.is_supervisor:
         raise Forbidden("Réservé aux superviseurs.")

@@ -58,13 +58,13 @@ operation(
 def officer_history() -> Response:
     """Conversations created on a day (default today), newest first, paginated by key."""
     from chalicelib.chat.schemas import HistoryQuery
+    from chalicelib.clock import day_of
     from chalicelib.models import conversation as conversations
-    from chalicelib.stats.counters import today
 
     request = officer_chat.current_request
     current_officer(request)
     query = read_query(request, HistoryQuery)
-    day = query.day or today()
+    day = query.day or day_of()
     items, last = conversations.created_on(day, query.limit, cursor.decode(query.cursor))
     rows = [
         {

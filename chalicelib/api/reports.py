@@ -116,7 +116,7 @@ def submit_report() -> Response:
     """File a report: validated per kind, idempotent, rate-limited; answers the tracking code."""
     from chalicelib.reports import intake
     from chalicelib.reports.schemas import REPORT_MODELS, KindProbe, SubmittedReport
-    from chalicelib.reports.vocabulary import INITIAL_STATUS, status_label
+    from chalicelib.vocabulary import INITIAL_STATUS, REPORT_STATUSES, label
 
     request = reports.current_request
     key = str(request.headers.get(IDEMPOTENCY_HEADER.lower()) or "")
@@ -146,7 +146,7 @@ def submit_report() -> Response:
         report_id=submitted.report_id,
         tracking_code=submitted.tracking_code,
         status=INITIAL_STATUS,
-        status_label=status_label(INITIAL_STATUS),
+        status_label=label(REPORT_STATUSES, INITIAL_STATUS),
         received_at=submitted.received_at,
         photos_allowed=settings_.photos_per_report,
         message=(
@@ -174,13 +174,13 @@ def track_report() -> Response:
     """The status of the one report a tracking code opens (and nothing else about it)."""
     from chalicelib.reports.intake import authorised_report
     from chalicelib.reports.schemas import TrackedReport
-    from chalicelib.reports.vocabulary import status_label
+    from chalicelib.vocabulary import REPORT_STATUSES, label
 
     report = authorised_report(_tracking_code(reports.current_request))
     return json_response(
         TrackedReport(
             status=report.status,
-            status_label=status_label(report.status),
+            status_label=label(REPORT_STATUSES, report.status),
             received_at=report.created_at,
             updated_at=report.updated_at,
         )
@@ -368,7 +368,7 @@ def read_report(report_id: str) -> Response:
         "history": [triage.history_entry(event) for event in found.events],
     }
     if found.contact is not None:
-        from chalicelib.reports.vocabulary import iso_time
+        from chalicelib.clock import iso_time
 
         detail["contact"] = {
             "name": found.contact.name,
@@ -396,7 +396,7 @@ def change_report_status(report_id: str) -> Response:
     """Move a report from the status the officer saw to a new one; 409 if someone was first."""
     from chalicelib.reports import triage
     from chalicelib.reports.schemas import StatusChanged, StatusChangeIn
-    from chalicelib.reports.vocabulary import status_label
+    from chalicelib.vocabulary import REPORT_STATUSES, label
 
     request = reports.current_request
     officer = current_officer(request)
@@ -409,7 +409,7 @@ def change_report_status(report_id: str) -> Response:
             {
                 "report_id": report.report_id,
                 "status": report.status,
-                "status_label": status_label(report.status),
+                "status_label": label(REPORT_STATUSES, report.status),
                 "updated_at": report.updated_at,
                 "event": triage.history_entry(event),
             }

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 from chalicelib.chat.lifecycle import authenticate
-from chalicelib.chat.topics import TOPICS, outcome_label
+from chalicelib.clock import display_time
 from chalicelib.errors import Conflict
 from chalicelib.models import conversation as conversations
 from chalicelib.models.conversation import Conversation
+from chalicelib.vocabulary import TOPICS, label, outcome_label
 
 SPEAKERS = {"citizen": "Vous", "officer": "Policier", "system": "Information"}
 
@@ -26,17 +25,13 @@ def closed_conversation_for_survey(conversation_id: str, token: str) -> Conversa
     return conversation
 
 
-def _clock(at: float) -> str:
-    return time.strftime("%d/%m/%Y %H:%M", time.gmtime(at))
-
-
 def transcript(conversation_id: str, token: str) -> str:
     """The plain-text transcript a citizen may download while retention lasts (times UTC)."""
     conversation = authenticate(conversation_id, token)
     lines = [
         "moncommissariat — transcription de votre conversation",
-        f"Sujet : {TOPICS.get(conversation.topic, conversation.topic)}",
-        f"Commencée le {_clock(float(conversation.created_at))} (heure UTC)",
+        f"Sujet : {label(TOPICS, conversation.topic)}",
+        f"Commencée le {display_time(float(conversation.created_at))} (heure UTC)",
         "",
     ]
     after = 0
@@ -47,7 +42,7 @@ def transcript(conversation_id: str, token: str) -> str:
             if message.kind == "void":
                 continue
             speaker = SPEAKERS.get(message.sender, message.sender)
-            lines.append(f"[{_clock(float(message.sent_at))}] {speaker} : {message.text}")
+            lines.append(f"[{display_time(float(message.sent_at))}] {speaker} : {message.text}")
         if not more:
             break
     if conversation.outcome:

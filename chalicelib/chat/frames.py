@@ -8,24 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.config import settings
 from chalicelib.frames import Frame
+from chalicelib.vocabulary import Outcome, PresenceStatus, Topic
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 CONVERSATION_ID = r"^[0-9a-f]{32}$"
 MAX_TEXT = settings().message_max_chars
-
-Topic = Literal["vol", "escroquerie", "violences", "stupefiants", "demarches", "autre"]
-Outcome = Literal[
-    "commissariat",
-    "plainte_en_ligne",
-    "perceval",
-    "thesee",
-    "pharos",
-    "cybermalveillance",
-    "arretonslesviolences",
-    "urgence",
-    "information",
-    "autre",
-]
 
 
 def _not_blank(value: str | None) -> str | None:
@@ -90,7 +77,7 @@ class Hello(Frame):
 
 class Presence(Frame):
     type: Literal["presence"]
-    status: Literal["online", "away", "offline"]
+    status: PresenceStatus
     capacity: int | None = Field(default=None, ge=1, le=8)
 
 

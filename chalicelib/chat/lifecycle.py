@@ -20,8 +20,8 @@ from chalicelib.chat.errors import (
 )
 from chalicelib.chat.messages import announce, retention_ttl
 from chalicelib.chat.queue import broadcast_positions, conversation_frame, dispatch, position_of
-from chalicelib.chat.topics import EMERGENCY_MESSAGE, has_emergency_words, is_urgent, outcome_label
-from chalicelib.clock import now
+from chalicelib.chat.topics import EMERGENCY_MESSAGE, has_emergency_words, is_urgent
+from chalicelib.clock import day_of, now
 from chalicelib.config import settings
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
@@ -33,7 +33,7 @@ from chalicelib.models.connection import attach_conversation
 from chalicelib.models.conversation import Conversation, Message, queue_key
 from chalicelib.observability import count
 from chalicelib.stats import counters
-from chalicelib.stats.counters import today
+from chalicelib.vocabulary import outcome_label
 
 RANK_REQUEUED, RANK_URGENT, RANK_NORMAL = 0, 1, 2
 RETRIES = 5
@@ -65,7 +65,7 @@ def join(
         urgent=urgent,
         token_hash=hash_secret(token),
         created_at=at,
-        created_day=today(at),
+        created_day=day_of(at),
         enqueued_at=at,
         queue_pk="waiting",
         queue_sk=queue_key(RANK_URGENT if urgent else RANK_NORMAL, at, conversation_id),
@@ -252,7 +252,7 @@ def end_by_citizen(conversation: Conversation, at: float | None = None) -> None:
                     "type": "closed",
                     "conversation_id": conversation.conversation_id,
                     "outcome": "annule",
-                    "outcome_label": "Demande annulée",
+                    "outcome_label": outcome_label("annule"),
                     "links": [],
                     "survey": False,
                     "by_citizen": True,

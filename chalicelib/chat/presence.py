@@ -12,7 +12,7 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from chalicelib import connections, realtime
-from chalicelib.auth import Officer as OfficerIdentity
+from chalicelib.auth import OfficerIdentity
 from chalicelib.chat import notify
 from chalicelib.chat.errors import Busy
 from chalicelib.chat.queue import conversation_frame, dispatch, queue_summary

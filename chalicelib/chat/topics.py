@@ -1,40 +1,11 @@
-"""What a citizen can talk about, how an officer can close, and what counts as urgent."""
+"""What counts as urgent: an urgent topic, or words that say someone is in danger now."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-TOPICS: dict[str, str] = {
-    "vol": "Vol / cambriolage",
-    "escroquerie": "Escroquerie / arnaque en ligne",
-    "violences": "Violences (conjugales, sexuelles)",
-    "stupefiants": "Stupéfiants",
-    "demarches": "Démarches administratives",
-    "autre": "Autre",
-}
-
-# Orientation outcomes an officer closes a conversation with.
-OUTCOMES: dict[str, str] = {
-    "commissariat": "Se rendre au commissariat",
-    "plainte_en_ligne": "Plainte ou pré-plainte en ligne",
-    "perceval": "Perceval (fraude à la carte bancaire)",
-    "thesee": "THESEE (escroquerie en ligne)",
-    "pharos": "PHAROS (contenu illicite en ligne)",
-    "cybermalveillance": "17Cyber / cybermalveillance.gouv.fr",
-    "arretonslesviolences": "arretonslesviolences.gouv.fr",
-    "urgence": "Urgence : 17 / 112",
-    "information": "Information donnée",
-    "autre": "Autre",
-}
-
-# Outcomes the system records itself.
-SYSTEM_OUTCOMES: dict[str, str] = {
-    "fin_citoyen": "Conversation terminée par la personne",
-    "abandon": "Personne déconnectée",
-}
-
-URGENT_TOPICS = frozenset({"violences"})
+from chalicelib.vocabulary import URGENT_TOPICS
 
 # Words that mean someone may be in danger now (matched without accents, as whole words).
 _EMERGENCY = [
@@ -84,7 +55,3 @@ def has_emergency_words(text: str | None) -> bool:
 def is_urgent(topic: str, first_message: str | None) -> bool:
     """Urgent conversations go ahead of the others in the queue."""
     return topic in URGENT_TOPICS or has_emergency_words(first_message)
-
-
-def outcome_label(outcome: str) -> str:
-    return OUTCOMES.get(outcome) or SYSTEM_OUTCOMES.get(outcome, outcome)

@@ -18,33 +18,15 @@ from chalicelib.reports.schemas import (
 
 # The volunteers list pages like the report lists (declared as this module's in OpenAPI).
 from chalicelib.reports.schemas import PageQuery as PageQuery
+from chalicelib.vocabulary import (
+    CHAT_QUESTIONS,
+    NON_USER_QUESTIONS,
+    HowFar,
+    SurveyAnswer,
+    WantedOnline,
+)
 
-Answer = Literal["oui", "en_partie", "non"]
-WantedOnline = Literal["oui", "non", "ne_sait_pas"]
-HowFar = Literal[
-    "s_informer",
-    "echanger_avec_un_policier",
-    "prendre_rendez_vous",
-    "deposer_plainte",
-    "suivre_son_dossier",
-    "toute_la_demarche",
-]
-
-QUESTIONS = {
-    "found_easily": "Nous avez-vous trouvé facilement ?",
-    "understood": "Avez-vous compris nos réponses ?",
-    "found_service": "Avez-vous trouvé le service que vous cherchiez ?",
-    "wanted_online": "Auriez-vous souhaité faire vos démarches en ligne ?",
-    "how_far": "Jusqu'où ?",
-}
-HOW_FAR_LABELS = {
-    "s_informer": "M'informer sur la démarche",
-    "echanger_avec_un_policier": "Échanger avec un policier",
-    "prendre_rendez_vous": "Prendre rendez-vous au commissariat",
-    "deposer_plainte": "Déposer plainte ou pré-plainte",
-    "suivre_son_dossier": "Suivre mon dossier",
-    "toute_la_demarche": "Faire toute la démarche en ligne",
-}
+QUESTIONS = {**CHAT_QUESTIONS, **NON_USER_QUESTIONS}
 
 
 class ChatSurveyIn(Body):
@@ -55,9 +37,9 @@ class ChatSurveyIn(Body):
         pattern=r"^[A-Za-z0-9_.-]+$",
         description="Le jeton de reprise de la conversation, gardé par le navigateur.",
     )
-    found_easily: Answer = Field(description=QUESTIONS["found_easily"])
-    understood: Answer = Field(description=QUESTIONS["understood"])
-    found_service: Answer = Field(description=QUESTIONS["found_service"])
+    found_easily: SurveyAnswer = Field(description=QUESTIONS["found_easily"])
+    understood: SurveyAnswer = Field(description=QUESTIONS["understood"])
+    found_service: SurveyAnswer = Field(description=QUESTIONS["found_service"])
     rating: Whole = Field(ge=1, le=5, description="Note globale, de 1 à 5.")
     comment: Text2000 | None = None
 

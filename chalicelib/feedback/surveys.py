@@ -13,7 +13,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.clock import now
+from chalicelib.clock import iso_time, now
 from chalicelib.config import settings
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models import ratelimit
@@ -25,23 +25,20 @@ from chalicelib.models.feedback import (
     save_chat_survey,
     save_non_user_survey,
 )
-from chalicelib.reports.vocabulary import KINDS, STATUSES, iso_time
 from chalicelib.stats.counters import daily, record
+from chalicelib.vocabulary import (
+    CHAT_QUESTIONS,
+    HOW_FAR,
+    NON_USER_QUESTIONS,
+    REPORT_KINDS,
+    REPORT_STATUSES,
+    SURVEY_ANSWERS,
+    WANTED_ONLINE,
+)
 
 if TYPE_CHECKING:
     from chalicelib.feedback.schemas import ChatSurveyIn, NonUserSurveyIn
 
-ANSWERS = ("oui", "en_partie", "non")
-WANTED = ("oui", "non", "ne_sait_pas")
-HOW_FAR = (
-    "s_informer",
-    "echanger_avec_un_policier",
-    "prendre_rendez_vous",
-    "deposer_plainte",
-    "suivre_son_dossier",
-    "toute_la_demarche",
-)
-CHAT_QUESTIONS = ("found_easily", "understood", "found_service")
 TOO_MANY_ANSWERS = "Vous avez envoyé beaucoup de réponses en peu de temps. Réessayez plus tard."
 
 
@@ -123,8 +120,6 @@ def _int(values: dict[str, float], name: str) -> int:
 def summary(days: int) -> dict[str, Any]:
     """Survey answers, volunteers and reports over the last ``days`` days, from the daily
     counters (two Queries: ``survey`` and ``reports``), shaped like FeedbackSummary."""
-    from chalicelib.feedback.schemas import HOW_FAR_LABELS, QUESTIONS
-
     survey_days = daily("survey", days)
     report_days = daily("reports", days)
     survey: dict[str, float] = {}
@@ -144,10 +139,12 @@ def summary(days: int) -> dict[str, Any]:
         "chat": {
             "responses": responses,
             "questions": {
-                question: {answer: _int(survey, f"chat.{question}.{answer}") for answer in ANSWERS}
+                question: {
+                    answer: _int(survey, f"chat.{question}.{answer}") for answer in SURVEY_ANSWERS
+                }
                 for question in CHAT_QUESTIONS
             },
-            "labels": {question: QUESTIONS[question] for question in CHAT_QUESTIONS},
+            "labels": dict(CHAT_QUESTIONS),
             "rating": {
                 "average": round(rating_sum / responses, 2) if responses else None,
                 "distribution": {str(n): _int(survey, f"chat.rating.{n}") for n in range(1, 6)},
@@ -155,15 +152,17 @@ def summary(days: int) -> dict[str, Any]:
         },
         "non_users": {
             "responses": _int(survey, "nonusers.responses"),
-            "wanted_online": {v: _int(survey, f"nonusers.wanted.{v}") for v in WANTED},
+            "wanted_online": {v: _int(survey, f"nonusers.wanted.{v}") for v in WANTED_ONLINE},
             "how_far": {v: _int(survey, f"nonusers.how_far.{v}") for v in HOW_FAR},
-            "labels": {"wanted_online": QUESTIONS["wanted_online"], **HOW_FAR_LABELS},
+            "labels": {"wanted_online": NON_USER_QUESTIONS["wanted_online"], **HOW_FAR},
         },
         "volunteers": _int(survey, "volunteers.signups"),
         "reports": {
             "received": _int(reports, "received"),
-            "by_kind": {kind: _int(reports, f"received.{kind}") for kind in KINDS},
-            "entered_status": {status: _int(reports, f"entered.{status}") for status in STATUSES},
+            "by_kind": {kind: _int(reports, f"received.{kind}") for kind in REPORT_KINDS},
+            "entered_status": {
+                status: _int(reports, f"entered.{status}") for status in REPORT_STATUSES
+            },
         },
         "daily": [
             {

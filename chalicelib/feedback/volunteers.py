@@ -5,13 +5,12 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.auth import Officer
-from chalicelib.clock import now
+from chalicelib.auth import OfficerIdentity
+from chalicelib.clock import iso_time, now
 from chalicelib.config import settings
 from chalicelib.errors import Forbidden
 from chalicelib.models import ratelimit
 from chalicelib.models.feedback import VOLUNTEERS_PK, Volunteer, save_volunteer, volunteers_page
-from chalicelib.reports.vocabulary import iso_time
 from chalicelib.stats.counters import record
 
 if TYPE_CHECKING:
@@ -51,7 +50,7 @@ def sign_up(volunteer: VolunteerIn, client: str) -> str:
 
 
 def list_volunteers(
-    officer: Officer, limit: int, cursor: str | None
+    officer: OfficerIdentity, limit: int, cursor: str | None
 ) -> tuple[list[dict[str, Any]], str | None]:
     """A page of volunteers still within their retention, for a supervisor only."""
     if not officer.is_supervisor:

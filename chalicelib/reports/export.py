@@ -18,7 +18,7 @@ from chalicelib.config import settings
 from chalicelib.errors import InvalidInput
 from chalicelib.models.report import ReportItem
 from chalicelib.models.report_index import partition_value, query_page
-from chalicelib.reports.vocabulary import DETAIL_LABELS, kind_label, status_label
+from chalicelib.vocabulary import REPORT_DETAILS, REPORT_KINDS, REPORT_STATUSES, label
 
 COLUMNS = (
     ("report_id", "Identifiant"),
@@ -61,7 +61,7 @@ def _details(details: dict[str, Any]) -> str:
             shown = ", ".join(str(item).replace("_", " ") for item in value)
         else:
             shown = str(value).replace("_", " ") if key.endswith("_type") else str(value)
-        parts.append(f"{DETAIL_LABELS.get(key, key)} : {shown}")
+        parts.append(f"{label(REPORT_DETAILS, key)} : {shown}")
     return " ; ".join(parts)
 
 
@@ -74,8 +74,8 @@ def report_cells(report: ReportItem) -> list[str]:
     texts = {
         "report_id": report.report_id,
         "created_at": report.created_at,
-        "kind": kind_label(report.kind),
-        "status": status_label(report.status),
+        "kind": label(REPORT_KINDS, report.kind),
+        "status": label(REPORT_STATUSES, report.status),
         "updated_at": report.updated_at,
         "address": report.address,
         "postcode": report.postcode,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from chalicelib.auth import hash_secret, new_secret, secret_matches
-from chalicelib.clock import now
+from chalicelib.clock import iso_time, now
 from chalicelib.config import settings
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models import ratelimit
@@ -40,8 +40,8 @@ from chalicelib.models.report import (
 from chalicelib.models.report_idempotency import persistence_layer
 from chalicelib.models.report_index import REPORT_INDEXES, SPOT_INDEXES, index_keys
 from chalicelib.reports.location import departement, spot_for
-from chalicelib.reports.vocabulary import INITIAL_STATUS, iso_time
 from chalicelib.stats.counters import record
+from chalicelib.vocabulary import INITIAL_STATUS
 
 if TYPE_CHECKING:
     from chalicelib.reports.schemas import ReportInput

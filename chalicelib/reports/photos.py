@@ -16,7 +16,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.clock import now
+from chalicelib.clock import iso_time, now
 from chalicelib.config import settings
 from chalicelib.errors import Conflict, NotFound, PayloadTooLarge
 from chalicelib.models import photo_store
@@ -32,7 +32,7 @@ from chalicelib.models.report import (
 from chalicelib.observability import count
 from chalicelib.reports.imaging import NotAnImage, strip_metadata
 from chalicelib.reports.intake import authorised_report
-from chalicelib.reports.vocabulary import PHOTOS_OPEN_STATUSES, iso_time
+from chalicelib.vocabulary import PHOTOS_OPEN_STATUSES
 
 PHOTO_ID_CHARS = 16
 NO_SUCH_PHOTO = "Aucune photo ne correspond à cette adresse pour ce signalement."

@@ -20,7 +20,9 @@ from pydantic import (
     field_validator,
 )
 
-from chalicelib.reports.vocabulary import Kind, Status, TargetStatus
+from chalicelib.vocabulary import ReportKind as Kind
+from chalicelib.vocabulary import ReportStatus as Status
+from chalicelib.vocabulary import TargetStatus
 
 # -- shared pieces ---------------------------------------------------------------
 

@@ -12,8 +12,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.auth import Officer
-from chalicelib.clock import now
+from chalicelib.auth import OfficerIdentity
+from chalicelib.clock import iso_time, now
 from chalicelib.config import settings
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.models import report as store
@@ -27,8 +27,8 @@ from chalicelib.models.report_index import (
     partition_value,
     query_page,
 )
-from chalicelib.reports.vocabulary import iso_time, kind_label, status_label
 from chalicelib.stats.counters import record
+from chalicelib.vocabulary import REPORT_KINDS, REPORT_STATUSES, label
 
 NO_SUCH_REPORT = "Ce signalement n'existe pas ou n'est plus conservé."
 NO_SUCH_SPOT = "Ce lieu n'existe pas ou n'est plus conservé."
@@ -50,8 +50,8 @@ def report_row(row: dict[str, Any]) -> dict[str, Any]:
     """A list row as officers read it (French labels added)."""
     return {
         **row,
-        "kind_label": kind_label(str(row["kind"])),
-        "status_label": status_label(str(row["status"])),
+        "kind_label": label(REPORT_KINDS, str(row["kind"])),
+        "status_label": label(REPORT_STATUSES, str(row["status"])),
     }
 
 
@@ -89,7 +89,7 @@ def spot_row(raw: dict[str, Any]) -> dict[str, Any]:
     row = _decode(raw)
     return {
         **{key: value for key, value in row.items() if value is not None},
-        "kind_label": kind_label(str(row["kind"])),
+        "kind_label": label(REPORT_KINDS, str(row["kind"])),
         "report_count": int(raw.get("report_count", {}).get("N", "0")),
         "last_at": raw[SORT_KEY]["S"].split("#", 1)[0],
     }
@@ -147,7 +147,7 @@ def history_entry(event: ReportEvent) -> dict[str, Any]:
 
 
 def change_status(
-    report_id: str, officer: Officer, expected: str, to: str, note: str
+    report_id: str, officer: OfficerIdentity, expected: str, to: str, note: str
 ) -> tuple[store.ReportItem, ReportEvent]:
     """Move a report from the status the officer saw (``expected``) to ``to``, with a note.
 
@@ -159,7 +159,7 @@ def change_status(
     if report is None:
         raise NotFound(NO_SUCH_REPORT)
     if report.status == to:
-        raise Conflict(f"Ce signalement est déjà « {status_label(to)} ».", field="to")
+        raise Conflict(f"Ce signalement est déjà « {label(REPORT_STATUSES, to)} ».", field="to")
     if report.status != expected:
         raise _moved_meanwhile(report.status)
     at = iso_time(now())
@@ -197,6 +197,6 @@ def change_status(
 def _moved_meanwhile(current: str) -> Conflict:
     return Conflict(
         "Un autre policier a changé le statut entre-temps : il est maintenant "
-        f"« {status_label(current)} ». Rechargez le signalement avant de décider.",
+        f"« {label(REPORT_STATUSES, current)} ». Rechargez le signalement avant de décider.",
         field="expected",
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.chat.topics import OUTCOMES, SYSTEM_OUTCOMES
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
 from chalicelib.stats import counters
+from chalicelib.vocabulary import OUTCOMES, SYSTEM_OUTCOMES
 
 # Upper bounds (seconds) of the wait / handle time histograms kept in the counters.
 BUCKETS = (30, 60, 120, 300, 600, 900, 1800, 3600)

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.clock import now
+from chalicelib.clock import day_of, now
 from chalicelib.models import counter
-
-
-def today(at: float | None = None) -> str:
-    """The UTC day of ``at`` (default: now) as ``YYYY-MM-DD``."""
-    return time.strftime("%Y-%m-%d", time.gmtime(now() if at is None else at))
 
 
 def record(scope: str, deltas: dict[str, int | float], at: float | None = None) -> None:
     """Add to the counters of ``scope`` for the day of ``at``."""
-    counter.increment(scope, today(at), deltas)
+    counter.increment(scope, day_of(at), deltas)
 
 
 def daily(scope: str, days: int, until: float | None = None) -> dict[str, dict[str, float]]:

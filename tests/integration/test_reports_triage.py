@@ -355,7 +355,7 @@ def test_two_officers_cannot_overwrite_each_others_decision(api: Api) -> None:
 def test_a_stale_read_still_loses_in_the_conditional_write(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.auth import Officer
+    from chalicelib.auth import OfficerIdentity
     from chalicelib.errors import Conflict
     from chalicelib.models import report as store
     from chalicelib.reports import triage
@@ -366,7 +366,9 @@ def test_a_stale_read_still_loses_in_the_conditional_write(
     # The second officer's Lambda read the report before the first decision landed.
     monkeypatch.setattr(store, "get_report", lambda *_a, **_k: stale)
     with pytest.raises(Conflict):
-        triage.change_status(filed["report_id"], Officer("o1", "officier1"), "recu", "cloture", "x")
+        triage.change_status(
+            filed["report_id"], OfficerIdentity("o1", "officier1"), "recu", "cloture", "x"
+        )
     monkeypatch.undo()
     detail = api.officer_get(f"/officer/reports/{filed['report_id']}").body
     assert detail["status"] == "transmis"
