@@ -1,7 +1,9 @@
 """moncommissariat: the Chalice app. Routes and handlers only; the work is in chalicelib/.
 
-The three WebSocket decorators must live here: they do not work on a
-Blueprint in chalice 1.34.
+HTTP: each blueprint of chalicelib/api/ declares its routes. WebSocket: the three decorators
+must live here (they do not work on a Blueprint in chalice 1.34); they hand API Gateway's
+events to chalicelib/websocket/edge.py, and frames are dispatched by the table in
+chalicelib/websocket/routes.py. docs/architecture.md follows a request and a frame through.
 """
 
 from __future__ import annotations
@@ -10,20 +12,18 @@ from typing import Any
 
 from chalice.app import Chalice
 
-from chalicelib import realtime
 from chalicelib.api.authorizer import authorizer
 from chalicelib.api.chat import chat_api
 from chalicelib.api.feedback import feedback
 from chalicelib.api.officer_chat import officer_chat
 from chalicelib.api.public import public
 from chalicelib.api.reports import reports
-from chalicelib.chat import presence as chat_presence  # noqa: F401 - registers socket hooks
 from chalicelib.config import settings
 from chalicelib.observability import flush_metrics, logger
+from chalicelib.websocket import edge
 
 app = Chalice(app_name="moncommissariat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
-realtime.frame_module("chalicelib.chat.handlers")
 app.register_blueprint(authorizer)
 app.register_blueprint(public)
 app.register_blueprint(chat_api)
@@ -51,17 +51,21 @@ def correlation(event: Any, get_response: Any) -> Any:
 
 @app.on_ws_connect()
 def ws_connect(event: Any) -> dict[str, Any]:
-    return realtime.on_connect(event.to_dict())
+    return edge.on_connect(event.to_dict())
 
 
 @app.on_ws_message()
 def ws_message(event: Any) -> dict[str, Any]:
-    return realtime.on_message(event.to_dict())
+    # The dispatch table (frame type -> model, handler), imported on the first message only:
+    # its models are pydantic, which $connect and $disconnect never need.
+    from chalicelib.websocket.routes import FRAMES
+
+    return edge.on_message(event.to_dict(), FRAMES)
 
 
 @app.on_ws_disconnect()
 def ws_disconnect(event: Any) -> dict[str, Any]:
-    return realtime.on_disconnect(event.to_dict())
+    return edge.on_disconnect(event.to_dict())
 
 
 @app.schedule("rate(1 minute)")

@@ -107,7 +107,6 @@ def _measure(existing: int) -> dict[str, Any]:
 
         configure_app({})
         _seed(dynamodb, existing)
-        from chalicelib import push
         from chalicelib.chat import queue
         from chalicelib.clock import now
         from chalicelib.models import officer as officers
@@ -150,7 +149,9 @@ def _measure(existing: int) -> dict[str, Any]:
                 }
             )
         calls["resume"], scans = tally.ddb(), scans + tally.ddb("Scan")
-        from chalicelib.realtime import on_message
+        from chalicelib.websocket.edge import on_message
+        from chalicelib.websocket.push import use_sender
+        from chalicelib.websocket.routes import FRAMES
         from tests.integration.chat_harness import event
 
         with ddbcount.counting() as tally:
@@ -163,7 +164,8 @@ def _measure(existing: int) -> dict[str, Any]:
                         "conversation_id": joined["conversation_id"],
                         "outcome": "information",
                     },
-                )
+                ),
+                FRAMES,
             )
         calls["close"], scans = tally.ddb(), scans + tally.ddb("Scan")
         closed = [f for f in recorder.frames["officer-socket="] if f["type"] == "ok"]
@@ -187,7 +189,7 @@ def _measure(existing: int) -> dict[str, Any]:
                             ConnectionId=item["connection_id"]["S"], Data=b"{}"
                         )
             baseline_items = tally.total_items_read()
-        push.reset_sender()
+        use_sender(None)
         return {
             "calls": calls,
             "scans": scans,

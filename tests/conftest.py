@@ -55,12 +55,13 @@ DEMO_PASSWORD = "Commissariat-2026!"
 def configure_app(env: dict[str, str]) -> None:
     """Apply settings to the app modules already imported in this process."""
     os.environ.update(env)
-    from chalicelib import auth, push
+    from chalicelib import auth
     from chalicelib.config import reload_settings
     from chalicelib.models import bind_models
+    from chalicelib.websocket.push import use_sender
 
     bind_models(reload_settings())
-    push.reset_sender()
+    use_sender(None)
     auth.reset_verifier()
 
 

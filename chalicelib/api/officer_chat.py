@@ -37,7 +37,7 @@ operation(
 def officer_queue() -> Response:
     from chalicelib.chat.queue import queue_summary
 
-    summary = queue_summary()
+    summary: dict[str, object] = dict(queue_summary())
     summary.pop("type")
     return json_response(summary)
 

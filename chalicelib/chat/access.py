@@ -47,8 +47,7 @@ def transcript(conversation_id: str, token: str) -> str:
             break
     if conversation.outcome:
         lines += ["", f"Orientation : {outcome_label(conversation.outcome)}"]
-        for link in conversation.links or []:
-            data = link.as_dict() if hasattr(link, "as_dict") else dict(link)
-            lines.append(f"- {data.get('label', '')} : {data.get('url', '')}")
+        for link in conversation.link_list():
+            lines.append(f"- {link.get('label', '')} : {link.get('url', '')}")
     lines += ["", "En cas d'urgence : 17 ou 112 — par SMS : 114."]
     return "\n".join(lines) + "\n"

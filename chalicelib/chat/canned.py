@@ -7,8 +7,8 @@ from typing import Any
 
 from chalicelib.clock import now
 from chalicelib.errors import NotFound
-from chalicelib.models import officer as officers
-from chalicelib.models.officer import TEAM, CannedResponse
+from chalicelib.models import canned as store
+from chalicelib.models.canned import CannedResponse
 
 
 class CannedNotFound(NotFound):
@@ -17,6 +17,7 @@ class CannedNotFound(NotFound):
 
 
 def as_dict(item: CannedResponse) -> dict[str, Any]:
+    """A canned response as the console reads it (the link only when it has one)."""
     body: dict[str, Any] = {
         "id": item.canned_id,
         "title": item.title,
@@ -31,7 +32,7 @@ def as_dict(item: CannedResponse) -> dict[str, Any]:
 def list_all() -> list[dict[str, Any]]:
     """Every canned response, sorted by title."""
     return sorted(
-        (as_dict(item) for item in officers.canned_list()),
+        (as_dict(item) for item in store.list_all()),
         key=lambda item: str(item["title"]).lower(),
     )
 
@@ -44,11 +45,10 @@ def save(
     link_url: str | None,
     by: str,
 ) -> dict[str, Any]:
-    """Create (no id) or replace a canned response."""
-    if canned_id is not None and officers.canned_get(canned_id) is None:
+    """Create (no id) or replace a canned response; CannedNotFound for an unknown id."""
+    if canned_id is not None and store.get(canned_id) is None:
         raise CannedNotFound()
-    item = CannedResponse(
-        TEAM,
+    item = store.save(
         canned_id or uuid.uuid4().hex[:12],
         title=title,
         text=text,
@@ -57,12 +57,10 @@ def save(
         updated_by=by,
         updated_at=now(),
     )
-    item.save()
     return as_dict(item)
 
 
 def delete(canned_id: str) -> None:
-    item = officers.canned_get(canned_id)
-    if item is None:
+    """Delete a canned response; CannedNotFound when there is none."""
+    if not store.delete(canned_id):
         raise CannedNotFound()
-    item.delete()

@@ -30,11 +30,6 @@ class NotYourConversation(Forbidden):
     default_message = "Cette conversation ne vous est pas attribuée."
 
 
-class NotWaiting(Conflict):
-    code = "not_waiting"
-    default_message = "Cette conversation n'est plus en file d'attente."
-
-
 class OfficerAtCapacity(Conflict):
     code = "at_capacity"
     default_message = "Vous avez déjà le nombre maximal de conversations ouvertes."

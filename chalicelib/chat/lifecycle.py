@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
-
-from pynamodb.exceptions import UpdateError
 
 from chalicelib.auth import hash_secret, new_secret, secret_matches
-from chalicelib.chat import notify
+from chalicelib.chat import outbound, sockets
 from chalicelib.chat.errors import (
     Busy,
     ConversationClosed,
@@ -18,11 +15,12 @@ from chalicelib.chat.errors import (
     OfficerUnavailable,
     TooManyConnections,
 )
-from chalicelib.chat.messages import announce, retention_ttl
-from chalicelib.chat.queue import broadcast_positions, conversation_frame, dispatch, position_of
+from chalicelib.chat.messages import SystemNote, add_system, announce, retention_ttl
+from chalicelib.chat.queue import broadcast_positions, conversation_view, dispatch, position_of
 from chalicelib.chat.topics import EMERGENCY_MESSAGE, has_emergency_words, is_urgent
 from chalicelib.clock import day_of, now
 from chalicelib.config import settings
+from chalicelib.models import ConditionFailed
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
 from chalicelib.models.assignment import Contention
@@ -31,8 +29,10 @@ from chalicelib.models.assignment import requeue as requeue_tx
 from chalicelib.models.assignment import transfer as transfer_tx
 from chalicelib.models.connection import attach_conversation
 from chalicelib.models.conversation import Conversation, Message, queue_key
+from chalicelib.models.officer import Officer
 from chalicelib.observability import count
 from chalicelib.stats import counters
+from chalicelib.stats.chat import record_closed
 from chalicelib.vocabulary import outcome_label
 
 RANK_REQUEUED, RANK_URGENT, RANK_NORMAL = 0, 1, 2
@@ -41,8 +41,11 @@ RETRIES = 5
 
 @dataclass(frozen=True)
 class Joined:
+    """A new conversation, its resume token (shown once) and the messages stored at join."""
+
     conversation: Conversation
     token: str
+    messages: list[Message]
 
 
 def join(
@@ -74,17 +77,15 @@ def join(
     )
     conversations.create(conversation)
     attach_conversation(connection_id, conversation_id)
-    last_seq = 0
+    stored: list[Message] = []
     if first_message:
-        last_seq = int(
-            conversations.allocate_seq(
-                conversation_id, officer_id=None, at=at, rate_limit=settings().messages_per_minute
-            ).last_seq
-        )
-        conversations.store_message(
+        seq = conversations.allocate_seq(
+            conversation_id, officer_id=None, at=at, rate_limit=settings().messages_per_minute
+        ).last_seq
+        stored.append(
             Message(
                 conversation_id,
-                last_seq,
+                int(seq),
                 kind="message",
                 sender="citizen",
                 text=first_message,
@@ -93,24 +94,14 @@ def join(
                 ttl=retention_ttl(at),
             )
         )
+        conversations.store_message(stored[-1])
     if topic == "violences" or has_emergency_words(first_message):
-        last_seq = int(conversations.next_system_seq(conversation_id).last_seq)
-        conversations.store_message(
-            Message(
-                conversation_id,
-                last_seq,
-                kind="system",
-                sender="system",
-                text=EMERGENCY_MESSAGE,
-                sent_at=at,
-                data={"emergency": True},
-                ttl=retention_ttl(at),
-            )
-        )
-    conversation.last_seq = last_seq
+        emergency = SystemNote(EMERGENCY_MESSAGE, data={"emergency": True})
+        stored.append(add_system(conversation_id, emergency, at)[0])
+    conversation.last_seq = int(stored[-1].seq) if stored else 0
     counters.record("chat", {"started": 1, "started_urgent": int(urgent), f"topic.{topic}": 1}, at)
     count("ConversationStarted")
-    return Joined(conversation, token)
+    return Joined(conversation, token, stored)
 
 
 def after_join(conversation: Conversation, at: float | None = None) -> None:
@@ -119,7 +110,7 @@ def after_join(conversation: Conversation, at: float | None = None) -> None:
     if not any(cid == conversation.conversation_id for cid, _ in assigned):
         fresh = conversations.get(conversation.conversation_id)
         if fresh is not None and fresh.status == "waiting":
-            notify.to_citizen(fresh, position_of(fresh))
+            sockets.to_citizen(fresh, position_of(fresh))
 
 
 def authenticate(conversation_id: str, token: str) -> Conversation:
@@ -141,14 +132,13 @@ def resume(
         conversation = conversations.attach_citizen(
             conversation_id, connection_id, endpoint, settings().connections_per_token
         )
-    except UpdateError as error:
+    except ConditionFailed as error:
         raise TooManyConnections() from error
     attach_conversation(connection_id, conversation_id)
     missed = [m for m in conversations.messages_after(conversation_id, last_seq, limit=1000)]
     if conversation.officer_id and conversation.status == "active":
-        notify.to_officer(
-            conversation.officer_id,
-            {"type": "citizen_status", "conversation_id": conversation_id, "connected": True},
+        sockets.to_officer(
+            conversation.officer_id, outbound.citizen_status(conversation_id, connected=True)
         )
     return conversation, missed
 
@@ -158,26 +148,25 @@ def cancel(
 ) -> bool:
     """Take a waiting conversation out of the queue (citizen cancels, or sweeper abandons)."""
     at = now() if at is None else at
-    try:
-        conversation.update(
-            actions=[
-                Conversation.status.set(status),
-                Conversation.closed_at.set(at),
-                Conversation.queue_pk.remove(),
-                Conversation.queue_sk.remove(),
-                Conversation.gone_pk.remove(),
-                Conversation.gone_at.remove(),
-                Conversation.history.set(
-                    Conversation.history.append([{"event": status, "at": at}])
-                ),
-            ],
-            condition=Conversation.status == "waiting",
-        )
-    except UpdateError:
+    if not conversations.leave_queue(conversation, status, at):
         return False
     counters.record("chat", {status: 1, f"{status}_waiting": 1}, at)
     broadcast_positions()
     return True
+
+
+def _held_by(conversation_id: str, officer_id: str) -> tuple[Conversation, Officer]:
+    """The active conversation ``officer_id`` holds, freshly read with the officer; a
+    refusal otherwise that says why (unknown, over, or someone else's)."""
+    officer = officers.get(officer_id)
+    conversation = conversations.get(conversation_id)
+    if conversation is None:
+        raise ConversationNotFound()
+    if conversation.status != "active":
+        raise ConversationClosed()
+    if conversation.officer_id != officer_id or officer is None:
+        raise NotYourConversation()
+    return conversation, officer
 
 
 def close(
@@ -192,71 +181,47 @@ def close(
     """Close an active conversation with an orientation outcome; free the officer's slot."""
     at = now() if at is None else at
     for _ in range(RETRIES):
-        officer = officers.get(officer_id)
-        conversation = conversations.get(conversation_id)
-        if conversation is None:
-            raise ConversationNotFound()
-        if conversation.status != "active":
-            raise ConversationClosed()
-        if conversation.officer_id != officer_id or officer is None:
-            raise NotYourConversation()
+        conversation, officer = _held_by(conversation_id, officer_id)
         try:
             close_tx(conversation_id, officer, at, outcome, links)
         except Contention as contention:
             if contention.conversation_changed:
                 continue
             continue  # the officer's load changed: read it again
-        handle = at - float(conversation.assigned_at or at)
-        counters.record(
-            "chat",
-            {
-                "closed": 1,
-                f"closed.{outcome}": 1,
-                "handle_sum": round(handle, 3),
-                "handle_count": 1,
-            },
-            at,
+        record_closed(outcome, at - float(conversation.assigned_at or at), at)
+        closing = outbound.closing(
+            outcome, outcome_label(outcome), links, survey=True, by_citizen=by_citizen
         )
-        closing = {
-            "outcome": outcome,
-            "outcome_label": outcome_label(outcome),
-            "links": links,
-            "survey": True,
-            "by_citizen": by_citizen,
-        }
         text = (
             "Vous avez mis fin à la conversation."
             if by_citizen
             else "Le policier a clos la conversation. Merci de nous avoir contactés."
         )
-        final = announce(conversation_id, text, at, kind="closed", data=closing)
-        notify.to_citizen(final, {"type": "closed", "conversation_id": conversation_id, **closing})
-        notify.to_officer(
-            officer_id,
-            {"type": "conversation_closed", "conversation_id": conversation_id, **closing},
-        )
+        final = announce(conversation_id, SystemNote(text, kind="closed", data=dict(closing)), at)
+        sockets.to_citizen(final, outbound.closed(conversation_id, closing))
+        sockets.to_officer(officer_id, outbound.conversation_closed(conversation_id, closing))
         count("ConversationClosed")
         dispatch(at)
         return final
     raise Busy()
 
 
-def end_by_citizen(conversation: Conversation, at: float | None = None) -> None:
+def end_by_citizen(conversation_id: str, at: float | None = None) -> None:
     """The citizen leaves: a waiting conversation is cancelled, an active one closed."""
     at = now() if at is None else at
+    conversation = conversations.get(conversation_id)
+    if conversation is None:
+        raise ConversationNotFound()
     if conversation.status == "waiting":
         if cancel(conversation, at):
-            notify.to_citizen(
+            sockets.to_citizen(
                 conversation,
-                {
-                    "type": "closed",
-                    "conversation_id": conversation.conversation_id,
-                    "outcome": "annule",
-                    "outcome_label": outcome_label("annule"),
-                    "links": [],
-                    "survey": False,
-                    "by_citizen": True,
-                },
+                outbound.closed(
+                    conversation.conversation_id,
+                    outbound.closing(
+                        "annule", outcome_label("annule"), [], survey=False, by_citizen=True
+                    ),
+                ),
             )
             return
         conversation = conversations.get(conversation.conversation_id) or conversation
@@ -298,11 +263,8 @@ def requeue(
             if reason == "officer_gone"
             else "Votre conversation va être reprise par un autre policier. Merci de patienter."
         )
-        announce(conversation_id, text, at, to_officer=False)
-        notify.to_officer(
-            officer_id,
-            {"type": "conversation_removed", "conversation_id": conversation_id, "reason": reason},
-        )
+        announce(conversation_id, SystemNote(text), at, to_officer=False)
+        sockets.to_officer(officer_id, outbound.conversation_removed(conversation_id, reason))
         return True
     return False
 
@@ -330,15 +292,8 @@ def transfer(
         dispatch(at)
         return
     for _ in range(RETRIES):
-        source = officers.get(officer_id)
+        conversation, source = _held_by(conversation_id, officer_id)
         target = officers.get(to_officer_id)
-        conversation = conversations.get(conversation_id)
-        if conversation is None:
-            raise ConversationNotFound()
-        if conversation.status != "active":
-            raise ConversationClosed()
-        if conversation.officer_id != officer_id or source is None:
-            raise NotYourConversation()
         if (
             target is None
             or target.status == "offline"
@@ -350,20 +305,14 @@ def transfer(
         except Contention:
             continue
         counters.record("chat", {"transferred": 1}, at)
-        announce(
-            conversation_id, "Un autre policier reprend votre conversation.", at, to_officer=False
-        )
-        notify.to_officer(
-            officer_id,
-            {
-                "type": "conversation_removed",
-                "conversation_id": conversation_id,
-                "reason": "transfer",
-            },
-        )
+        note = SystemNote("Un autre policier reprend votre conversation.")
+        announce(conversation_id, note, at, to_officer=False)
+        sockets.to_officer(officer_id, outbound.conversation_removed(conversation_id, "transfer"))
         fresh = conversations.get(conversation_id)
         if fresh is not None:
-            notify.to_officer(to_officer_id, conversation_frame(fresh, "conversation_assigned"))
+            sockets.to_officer(
+                to_officer_id, outbound.conversation_assigned(conversation_view(fresh))
+            )
         return
     raise Busy()
 
@@ -397,22 +346,7 @@ def sweep(at: float | None = None) -> dict[str, int]:
             )
         officer = officers.get(officer_id)
         if officer is not None:
-            try:
-                officers.clear_gone(officer, at)
-            except UpdateError:
-                pass
+            officers.clear_gone(officer, at)  # False: the officer came back meanwhile
     assigned = dispatch(at)
     told = broadcast_positions() if not assigned else 0
     return {"abandoned": abandoned, "requeued": requeued, "assigned": len(assigned), "told": told}
-
-
-def summary(conversation: Conversation) -> dict[str, Any]:
-    """What a citizen learns about their conversation on (re)joining."""
-    return {
-        "conversation_id": conversation.conversation_id,
-        "status": conversation.status,
-        "topic": conversation.topic,
-        "urgent": bool(conversation.urgent),
-        "last_seq": int(conversation.last_seq),
-        "read_officer": int(conversation.read_officer or 0),
-    }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.chat import notify
+from chalicelib.chat import outbound, sockets
 from chalicelib.config import settings
 from chalicelib.models import conversation as conversations
 from chalicelib.models.conversation import Conversation, Message
@@ -15,43 +16,44 @@ def retention_ttl(at: float) -> int:
     return int(at) + settings().retention_days * 86400
 
 
-def add_system(
-    conversation_id: str,
-    text: str,
-    at: float,
-    *,
-    kind: str = "system",
-    data: dict[str, Any] | None = None,
-) -> tuple[Message, Conversation]:
+@dataclass(frozen=True)
+class SystemNote:
+    """What the service itself says in a conversation (``closed`` notes carry the closing)."""
+
+    text: str
+    kind: str = "system"
+    data: dict[str, Any] | None = None
+
+
+def add_system(conversation_id: str, note: SystemNote, at: float) -> tuple[Message, Conversation]:
     """Store a system message (next sequence number) and return it with the conversation."""
     conversation = conversations.next_system_seq(conversation_id)
     message = Message(
         conversation_id,
         int(conversation.last_seq),
-        kind=kind,
+        kind=note.kind,
         sender="system",
-        text=text,
+        text=note.text,
         sent_at=at,
-        data=data,
+        data=note.data,
         ttl=retention_ttl(at),
     )
     conversations.store_message(message)
     return message, conversation
 
 
+def publish(message: Message, conversation: Conversation, *, to_officer: bool = True) -> None:
+    """Push a stored message to the citizen (and the conversation's officer)."""
+    frame = outbound.message(message)
+    sockets.to_citizen(conversation, frame)
+    if to_officer and conversation.officer_id:
+        sockets.to_officer(conversation.officer_id, frame)
+
+
 def announce(
-    conversation_id: str,
-    text: str,
-    at: float,
-    *,
-    kind: str = "system",
-    data: dict[str, Any] | None = None,
-    to_officer: bool = True,
+    conversation_id: str, note: SystemNote, at: float, *, to_officer: bool = True
 ) -> Conversation:
     """Store a system message, then push it to the citizen (and the officer)."""
-    message, conversation = add_system(conversation_id, text, at, kind=kind, data=data)
-    frame = notify.message_frame(message)
-    notify.to_citizen(conversation, frame)
-    if to_officer and conversation.officer_id:
-        notify.to_officer(conversation.officer_id, frame)
+    message, conversation = add_system(conversation_id, note, at)
+    publish(message, conversation, to_officer=to_officer)
     return conversation

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from chalicelib.chat import notify
+from chalicelib.chat import outbound, sockets
 from chalicelib.chat.errors import Busy, OfficerAtCapacity, QueueEmpty
-from chalicelib.chat.messages import announce
+from chalicelib.chat.messages import SystemNote, announce
 from chalicelib.clock import now
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
@@ -18,7 +17,7 @@ from chalicelib.models.conversation import Conversation
 from chalicelib.models.officer import Officer
 from chalicelib.observability import count, logger, metrics
 from chalicelib.stats import counters
-from chalicelib.stats.chat import bucket
+from chalicelib.stats.chat import record_assigned
 
 DEFAULT_HANDLE_SECONDS = 480.0
 MAX_ROUNDS = 10
@@ -40,21 +39,19 @@ def estimate_seconds(ahead: int, online: int, handle: float) -> int:
     return int(math.ceil((ahead + 1) / online) * handle / 2)
 
 
-def queue_frame(position: int, estimate: int, online: int) -> dict[str, Any]:
-    return {
-        "type": "queue",
-        "position": position,
-        "ahead": position - 1,
-        "estimated_wait_seconds": estimate,
-        "officers_online": online,
-    }
-
-
-def position_of(conversation: Conversation) -> dict[str, Any]:
+def position_of(conversation: Conversation) -> outbound.QueueFrame:
     """The ``queue`` frame of one waiting conversation."""
     ahead = conversations.waiting_ahead(str(conversation.queue_sk))
     online = officers.online_count()
-    return queue_frame(ahead + 1, estimate_seconds(ahead, online, mean_handle_seconds()), online)
+    return outbound.queue(ahead + 1, estimate_seconds(ahead, online, mean_handle_seconds()), online)
+
+
+def position_if_waiting(conversation_id: str) -> outbound.QueueFrame | None:
+    """The ``queue`` frame of a conversation still waiting, else None."""
+    conversation = conversations.get(conversation_id)
+    if conversation is None or conversation.status != "waiting":
+        return None
+    return position_of(conversation)
 
 
 def broadcast_positions() -> int:
@@ -66,23 +63,22 @@ def broadcast_positions() -> int:
     handle = mean_handle_seconds()
     told = 0
     for index, conversation in enumerate(waiting):
-        told += notify.to_citizen(
-            conversation, queue_frame(index + 1, estimate_seconds(index, online, handle), online)
+        told += sockets.to_citizen(
+            conversation, outbound.queue(index + 1, estimate_seconds(index, online, handle), online)
         )
     return told
 
 
-def queue_summary() -> dict[str, Any]:
-    """What officers see of the queue: count, oldest wait, urgent count."""
+def queue_summary() -> outbound.QueueStateFrame:
+    """What officers see of the queue: count, oldest wait, urgent count, the first 50."""
     waiting = conversations.waiting()
     at = now()
     oldest = min((float(c.enqueued_at) for c in waiting), default=None)
-    return {
-        "type": "queue_state",
-        "waiting": len(waiting),
-        "urgent": sum(1 for c in waiting if c.urgent),
-        "oldest_wait_seconds": int(at - oldest) if oldest is not None else 0,
-        "items": [
+    return outbound.queue_state(
+        waiting=len(waiting),
+        urgent=sum(1 for c in waiting if c.urgent),
+        oldest_wait_seconds=int(at - oldest) if oldest is not None else 0,
+        items=[
             {
                 "conversation_id": c.conversation_id,
                 "topic": c.topic,
@@ -91,50 +87,28 @@ def queue_summary() -> dict[str, Any]:
             }
             for c in waiting[:50]
         ],
-    }
+    )
 
 
 def after_assignment(conversation_id: str, officer: Officer, at: float) -> None:
     """Tell both sides: a system message to the citizen, the conversation to the officer."""
     conversation = announce(
-        conversation_id, "Un policier a rejoint la conversation.", at, to_officer=False
+        conversation_id, SystemNote("Un policier a rejoint la conversation."), at, to_officer=False
     )
     wait = at - float(conversation.enqueued_at)
-    counters.record(
-        "chat",
-        {
-            "assigned": 1,
-            "wait_sum": round(wait, 3),
-            "wait_count": 1,
-            f"wait_hist.{bucket(wait)}": 1,
-        },
-        at,
+    record_assigned(wait, at)
+    sockets.to_citizen(conversation, outbound.assigned(conversation_id))
+    sockets.to_officer(
+        officer.officer_id, outbound.conversation_assigned(conversation_view(conversation))
     )
-    notify.to_citizen(
-        conversation,
-        {"type": "assigned", "conversation_id": conversation_id, "officer": "Policier"},
-    )
-    notify.to_officer(officer.officer_id, conversation_frame(conversation, "conversation_assigned"))
     count("ConversationAssigned")
     metrics.add_metric(name="QueueWaitSeconds", unit=MetricUnit.Seconds, value=max(0.0, wait))
 
 
-def conversation_frame(conversation: Conversation, kind: str) -> dict[str, Any]:
-    """A conversation with its messages so far, for the officer's console."""
+def conversation_view(conversation: Conversation) -> outbound.ConversationView:
+    """A conversation with its messages so far (the first 200), for the officer's console."""
     messages = conversations.messages_after(conversation.conversation_id, 0, limit=200)
-    return {
-        "type": kind,
-        "conversation": {
-            "conversation_id": conversation.conversation_id,
-            "status": conversation.status,
-            "topic": conversation.topic,
-            "urgent": bool(conversation.urgent),
-            "created_at": float(conversation.created_at),
-            "citizen_connected": bool(conversation.connections()),
-            "read_citizen": int(conversation.read_citizen),
-            "messages": [notify.message_frame(m) for m in messages if m.kind != "void"],
-        },
-    }
+    return outbound.conversation_view(conversation, messages)
 
 
 def dispatch(at: float | None = None) -> list[tuple[str, str]]:

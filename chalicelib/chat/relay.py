@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
-from chalicelib.chat import notify
+from chalicelib.chat import outbound, sockets
 from chalicelib.chat.errors import ConversationClosed, ConversationNotFound, NotYourConversation
-from chalicelib.chat.messages import retention_ttl
+from chalicelib.chat.messages import publish, retention_ttl
 from chalicelib.clock import now
 from chalicelib.config import settings
 from chalicelib.errors import RateLimited
+from chalicelib.models import ConditionFailed
 from chalicelib.models import conversation as conversations
 from chalicelib.models.conversation import OPEN_STATUSES, Conversation, Message
 from chalicelib.observability import count
@@ -57,7 +58,7 @@ def send(
             at=at,
             rate_limit=settings().messages_per_minute if speaker.role == "citizen" else None,
         )
-    except UpdateError as error:
+    except ConditionFailed as error:
         raise _why_refused(conversation_id, speaker, at) from error
     message = Message(
         conversation_id,
@@ -74,56 +75,34 @@ def send(
     if duplicate:
         count("MessageDuplicate")
         return Sent(seq, True)
-    frame = notify.message_frame(message)
-    notify.to_citizen(conversation, frame)
-    notify.to_officer(conversation.officer_id, frame)
+    publish(message, conversation)
     counters.record("chat", {f"messages_{speaker.role}": 1}, at)
     return Sent(seq, False)
 
 
-def typing(conversation_id: str, speaker: Speaker, at: float | None = None) -> bool:
-    """Tell the other side someone is typing, at most once per throttle period."""
-    at = now() if at is None else at
-    conversation = Conversation(conversation_id)
-    # One throttle per side: a citizen typing never hides the officer's indicator.
-    last = (
-        Conversation.typing_citizen_at
-        if speaker.role == "citizen"
-        else Conversation.typing_officer_at
-    )
-    condition = Conversation.status.is_in(*OPEN_STATUSES) & (
-        last < at - settings().typing_throttle_seconds
-    )
-    if speaker.role == "officer":
-        condition &= Conversation.officer_id == speaker.officer_id
-    try:
-        conversation.update(actions=[last.set(at)], condition=condition)
-    except UpdateError:
-        return False  # throttled or not theirs: an indicator is not worth an error
-    frame = {"type": "typing", "conversation_id": conversation_id, "sender": speaker.role}
+def _to_other_side(conversation: Conversation, speaker: Speaker, frame: Mapping[str, Any]) -> None:
     if speaker.role == "citizen":
-        notify.to_officer(conversation.officer_id, frame)
+        sockets.to_officer(conversation.officer_id, frame)
     else:
-        notify.to_citizen(conversation, frame)
+        sockets.to_citizen(conversation, frame)
+
+
+def typing(conversation_id: str, speaker: Speaker, at: float | None = None) -> bool:
+    """Tell the other side someone is typing, at most once per throttle period and side."""
+    at = now() if at is None else at
+    conversation = conversations.mark_typing(
+        conversation_id, speaker.role, speaker.officer_id, at, settings().typing_throttle_seconds
+    )
+    if conversation is None:
+        return False  # throttled or not theirs: an indicator is not worth an error
+    _to_other_side(conversation, speaker, outbound.typing(conversation_id, speaker.role))
     return True
 
 
 def read(conversation_id: str, speaker: Speaker, seq: int) -> bool:
     """Record that one side has read up to ``seq``, and tell the other side."""
-    attribute = (
-        Conversation.read_citizen if speaker.role == "citizen" else Conversation.read_officer
-    )
-    conversation = Conversation(conversation_id)
-    condition = (attribute < seq) & (Conversation.last_seq >= seq)
-    if speaker.role == "officer":
-        condition &= Conversation.officer_id == speaker.officer_id
-    try:
-        conversation.update(actions=[attribute.set(seq)], condition=condition)
-    except UpdateError:
+    conversation = conversations.mark_read(conversation_id, speaker.role, speaker.officer_id, seq)
+    if conversation is None:
         return False  # already read further, or not theirs
-    frame = {"type": "read", "conversation_id": conversation_id, "reader": speaker.role, "seq": seq}
-    if speaker.role == "citizen":
-        notify.to_officer(conversation.officer_id, frame)
-    else:
-        notify.to_citizen(conversation, frame)
+    _to_other_side(conversation, speaker, outbound.read(conversation_id, speaker.role, seq))
     return True

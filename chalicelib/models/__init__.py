@@ -1,11 +1,13 @@
-"""PynamoDB models, one module per aggregate. Only this package and push.py talk to AWS."""
+"""PynamoDB models, one module per aggregate. Only this package and chalicelib/websocket/push.py
+talk to AWS; callers get plain values or ConditionFailed, never a PynamoDB exception."""
 
-from chalicelib.models.base import bind_models, registered_models
+from chalicelib.models.base import ConditionFailed, bind_models, registered_models
+from chalicelib.models.canned import CannedResponse
 from chalicelib.models.connection import Connection
 from chalicelib.models.conversation import Conversation, Message, MessageId
 from chalicelib.models.counter import DailyCounter
 from chalicelib.models.feedback import ChatSurvey, NonUserSurvey, Volunteer
-from chalicelib.models.officer import CannedResponse, Officer
+from chalicelib.models.officer import Officer
 from chalicelib.models.ratelimit import RateWindow
 from chalicelib.models.report import (
     ReportContact,
@@ -18,6 +20,7 @@ from chalicelib.models.report import (
 __all__ = [
     "CannedResponse",
     "ChatSurvey",
+    "ConditionFailed",
     "Connection",
     "Conversation",
     "DailyCounter",

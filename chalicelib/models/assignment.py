@@ -12,12 +12,12 @@ from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
 
-from chalicelib.models.base import cancelled_on_condition, transaction
-from chalicelib.models.conversation import Conversation, queue_key
+from chalicelib.models.base import ConditionFailed, cancelled_on_condition, transaction
+from chalicelib.models.conversation import Conversation, history_action, queue_key
 from chalicelib.models.officer import Officer, availability_actions
 
 
-class Contention(Exception):
+class Contention(ConditionFailed):
     """A condition failed: ``conversation`` and/or ``officers`` changed meanwhile."""
 
     def __init__(self, failed: list[bool]) -> None:
@@ -39,10 +39,6 @@ def _load_actions(officer: Officer, new_count: int, at: float, *, assigned: bool
     )
 
 
-def _event(kind: str, at: float, **fields: Any) -> dict[str, Any]:
-    return {"event": kind, "at": at, **{k: v for k, v in fields.items() if v is not None}}
-
-
 def claim(conversation_id: str, officer: Officer, at: float, *, manual: bool) -> None:
     """Give a waiting conversation to an officer with free capacity."""
     count = int(officer.active_count)
@@ -61,7 +57,7 @@ def claim(conversation_id: str, officer: Officer, at: float, *, manual: bool) ->
                     Conversation.first_assigned_at.set(Conversation.first_assigned_at | at),
                     Conversation.queue_pk.remove(),
                     Conversation.queue_sk.remove(),
-                    _record("assigned", at, officer=officer.officer_id, manual=manual),
+                    history_action("assigned", at, officer=officer.officer_id, manual=manual),
                 ],
                 condition=Conversation.status == "waiting",
             )
@@ -72,11 +68,6 @@ def claim(conversation_id: str, officer: Officer, at: float, *, manual: bool) ->
             )
     except TransactWriteError as error:
         raise Contention(cancelled_on_condition(error)) from error
-
-
-def _record(kind: str, at: float, **fields: Any) -> Any:
-    """The update action appending one event to the conversation's history."""
-    return Conversation.history.set(Conversation.history.append([_event(kind, at, **fields)]))
 
 
 def _release(conversation_id: str, officer: Officer, at: float, actions: list[Any]) -> None:
@@ -115,7 +106,7 @@ def close(
             Conversation.active_officer.remove(),
             Conversation.gone_pk.remove(),
             Conversation.gone_at.remove(),
-            _record("closed", at, officer=officer.officer_id, outcome=outcome),
+            history_action("closed", at, officer=officer.officer_id, outcome=outcome),
         ],
     )
 
@@ -137,7 +128,7 @@ def requeue(
             Conversation.officer_name.remove(),
             Conversation.active_officer.remove(),
             Conversation.assigned_at.remove(),
-            _record("requeued", at, officer=officer.officer_id, reason=reason),
+            history_action("requeued", at, officer=officer.officer_id, reason=reason),
         ],
     )
 
@@ -154,7 +145,9 @@ def transfer(conversation_id: str, source: Officer, target: Officer, at: float) 
                     Conversation.officer_name.set(target.username),
                     Conversation.active_officer.set(target.officer_id),
                     Conversation.assigned_at.set(at),
-                    _record("transferred", at, officer=source.officer_id, to=target.officer_id),
+                    history_action(
+                        "transferred", at, officer=source.officer_id, to=target.officer_id
+                    ),
                 ],
                 condition=(Conversation.status == "active")
                 & (Conversation.officer_id == source.officer_id),

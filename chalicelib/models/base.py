@@ -1,9 +1,15 @@
-"""Binding of every PynamoDB model to the tables of the current settings."""
+"""Binding of every PynamoDB model to the tables of the current settings, and the translation
+of PynamoDB's write failures into this package's own exception (the domain never sees
+PynamoDB)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -44,17 +50,32 @@ def registered_models() -> list[tuple[type[Model], str]]:
     return list(_MODELS)
 
 
-_connections: dict[tuple[str, str | None], Connection] = {}
+T = TypeVar("T")
+
+
+def per_settings(build: Callable[[Settings], T]) -> Callable[[], T]:
+    """A client built once from the settings, and again only when the settings change (tests,
+    the local platform), so that every Lambda invocation reuses its connections."""
+    cached: list[tuple[Settings, T]] = []
+
+    def current() -> T:
+        conf = settings()
+        if not cached or cached[0][0] is not conf:
+            cached[:] = [(conf, build(conf))]
+        return cached[0][1]
+
+    current.__doc__ = build.__doc__
+    return current
+
+
+@per_settings
+def _transaction_connection(conf: Settings) -> Connection:
+    return Connection(region=conf.region, host=conf.dynamodb_endpoint)
 
 
 def transaction() -> TransactWrite:
     """A TransactWrite on the configured DynamoDB endpoint (one connection per process)."""
-    conf = settings()
-    key = (conf.region, conf.dynamodb_endpoint)
-    connection = _connections.get(key)
-    if connection is None:
-        connection = _connections[key] = Connection(region=conf.region, host=conf.dynamodb_endpoint)
-    return TransactWrite(connection=connection)
+    return TransactWrite(connection=_transaction_connection())
 
 
 def is_condition_failure(error: Exception) -> bool:
@@ -67,3 +88,29 @@ def cancelled_on_condition(error: TransactWriteError) -> list[bool]:
     """For a cancelled transaction: which items failed their condition, in order."""
     reasons = error.cancellation_reasons or []
     return [bool(reason and reason.code == "ConditionalCheckFailed") for reason in reasons]
+
+
+class ConditionFailed(Exception):
+    """A conditional write was refused: the item is not (or no longer) in the expected state.
+
+    The one exception the data layer raises for "someone else changed it first": callers
+    read the item again to tell why.
+    """
+
+
+@contextmanager
+def refused_on_condition() -> Iterator[None]:
+    """Turn a conditional UpdateItem that failed on its condition into ConditionFailed."""
+    try:
+        yield
+    except UpdateError as error:
+        if is_condition_failure(error):
+            raise ConditionFailed(str(error)) from error
+        raise
+
+
+def plain(value: Any) -> dict[str, Any]:
+    """A stored map (a PynamoDB MapAttribute or an already plain dict) as a plain dict."""
+    if value is None:
+        return {}
+    return dict(value.as_dict() if hasattr(value, "as_dict") else value)

@@ -21,6 +21,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import size
+from pynamodb.expressions.update import Action
 from pynamodb.indexes import (
     AllProjection,
     GlobalSecondaryIndex,
@@ -29,7 +30,14 @@ from pynamodb.indexes import (
 )
 from pynamodb.models import Model
 
-from chalicelib.models.base import cancelled_on_condition, register, transaction
+from chalicelib.models.base import (
+    ConditionFailed,
+    cancelled_on_condition,
+    plain,
+    refused_on_condition,
+    register,
+    transaction,
+)
 
 QUEUE_PK = "waiting"
 GONE_PK = "gone"
@@ -128,11 +136,17 @@ class Conversation(Model):
 
     def connections(self) -> dict[str, str]:
         """The citizen's open sockets: connection id -> ``domainName|stage``."""
-        raw: Any = self.citizen_conns
-        if raw is None:
-            return {}
-        data = raw.as_dict() if hasattr(raw, "as_dict") else dict(raw)
-        return {str(key): str(value) for key, value in data.items()}
+        return {str(key): str(value) for key, value in plain(self.citizen_conns).items()}
+
+    def link_list(self) -> list[dict[str, str]]:
+        """The closing links (``label``, ``url``) as plain dicts."""
+        links: Any = self.links or []
+        return [{str(k): str(v) for k, v in plain(link).items()} for link in links]
+
+    def history_list(self) -> list[dict[str, Any]]:
+        """The lifecycle events (assigned, requeued, transferred, closed…) as plain dicts."""
+        events: Any = self.history or []
+        return [plain(event) for event in events]
 
 
 @register("messages")
@@ -152,6 +166,10 @@ class Message(Model):
     sent_at = NumberAttribute()
     data = MapAttribute(null=True)  # type: ignore[var-annotated]
     ttl = NumberAttribute()
+
+    def data_dict(self) -> dict[str, Any] | None:
+        """The system data of a message (closing details, emergency flag), if any."""
+        return None if self.data is None else plain(self.data)
 
 
 @register("message-ids")
@@ -176,6 +194,12 @@ def queue_key(rank: int, enqueued_at: float, conversation_id: str) -> str:
     return f"{rank}#{enqueued_at:017.6f}#{conversation_id}"
 
 
+def history_action(kind: str, at: float, **fields: Any) -> Action:
+    """The update action appending one event to a conversation's history (None fields left out)."""
+    event = {"event": kind, "at": at, **{k: v for k, v in fields.items() if v is not None}}
+    return Conversation.history.set(Conversation.history.append([event]))
+
+
 def create(conversation: Conversation) -> None:
     """Store a new conversation (fails if the id exists)."""
     conversation.save(condition=Conversation.conversation_id.does_not_exist())
@@ -192,17 +216,18 @@ def get(conversation_id: str) -> Conversation | None:
 def attach_citizen(
     conversation_id: str, connection_id: str, endpoint: str, max_connections: int
 ) -> Conversation:
-    """Add a citizen socket; refuses past ``max_connections`` (UpdateError on condition)."""
+    """Add a citizen socket; ConditionFailed past ``max_connections`` or when unknown."""
     conversation = Conversation(conversation_id)
-    conversation.update(
-        actions=[
-            Conversation.citizen_conns[connection_id].set(endpoint),
-            Conversation.gone_pk.remove(),
-            Conversation.gone_at.remove(),
-        ],
-        condition=Conversation.conversation_id.exists()
-        & (size(Conversation.citizen_conns) < max_connections),
-    )
+    with refused_on_condition():
+        conversation.update(
+            actions=[
+                Conversation.citizen_conns[connection_id].set(endpoint),
+                Conversation.gone_pk.remove(),
+                Conversation.gone_at.remove(),
+            ],
+            condition=Conversation.conversation_id.exists()
+            & (size(Conversation.citizen_conns) < max_connections),
+        )
     return conversation
 
 
@@ -233,14 +258,15 @@ def allocate_seq(
     """Take the next sequence number of an open conversation, atomically.
 
     Citizens (``officer_id`` None) are limited to ``rate_limit`` messages per
-    minute, counted in the same UpdateItem. Raises UpdateError when a condition
-    fails; the caller reads the conversation to tell why.
+    minute, counted in the same UpdateItem. Raises ConditionFailed when a
+    condition fails; the caller reads the conversation to tell why.
     """
     conversation = Conversation(conversation_id)
     base = Conversation.status.is_in(*OPEN_STATUSES)
     if officer_id is not None:
         base &= Conversation.officer_id == officer_id
-        conversation.update(actions=[Conversation.last_seq.add(1)], condition=base)
+        with refused_on_condition():
+            conversation.update(actions=[Conversation.last_seq.add(1)], condition=base)
         return conversation
     window = int(at // 60)
     limit = rate_limit or 1_000_000
@@ -252,14 +278,15 @@ def allocate_seq(
             & (Conversation.rate_count < limit),
         )
     except UpdateError:
-        conversation.update(
-            actions=[
-                Conversation.last_seq.add(1),
-                Conversation.rate_window.set(window),
-                Conversation.rate_count.set(1),
-            ],
-            condition=base & (Conversation.rate_window != window),
-        )
+        with refused_on_condition():
+            conversation.update(
+                actions=[
+                    Conversation.last_seq.add(1),
+                    Conversation.rate_window.set(window),
+                    Conversation.rate_count.set(1),
+                ],
+                condition=base & (Conversation.rate_window != window),
+            )
     return conversation
 
 
@@ -366,3 +393,65 @@ def created_on(
     )
     items = list(result)
     return items, result.last_evaluated_key
+
+
+def leave_queue(conversation: Conversation, status: str, at: float) -> bool:
+    """Take a waiting conversation out of the queue with its final ``status``.
+
+    False when it was not waiting any more (assigned or ended meanwhile): nothing written.
+    """
+    try:
+        with refused_on_condition():
+            conversation.update(
+                actions=[
+                    Conversation.status.set(status),
+                    Conversation.closed_at.set(at),
+                    Conversation.queue_pk.remove(),
+                    Conversation.queue_sk.remove(),
+                    Conversation.gone_pk.remove(),
+                    Conversation.gone_at.remove(),
+                    history_action(status, at),
+                ],
+                condition=Conversation.status == "waiting",
+            )
+    except ConditionFailed:
+        return False
+    return True
+
+
+def mark_typing(
+    conversation_id: str, role: str, officer_id: str | None, at: float, throttle_seconds: int
+) -> Conversation | None:
+    """Record that ``role`` is typing, at most once per throttle period and side.
+
+    None when throttled, closed, or (for an officer) not theirs: an indicator is not worth
+    an error. One throttle per side: a citizen typing never hides the officer's indicator.
+    """
+    last = Conversation.typing_citizen_at if role == "citizen" else Conversation.typing_officer_at
+    condition = Conversation.status.is_in(*OPEN_STATUSES) & (last < at - throttle_seconds)
+    if role == "officer":
+        condition &= Conversation.officer_id == officer_id
+    conversation = Conversation(conversation_id)
+    try:
+        with refused_on_condition():
+            conversation.update(actions=[last.set(at)], condition=condition)
+    except ConditionFailed:
+        return None
+    return conversation
+
+
+def mark_read(
+    conversation_id: str, role: str, officer_id: str | None, seq: int
+) -> Conversation | None:
+    """Record that ``role`` has read up to ``seq``; None when already further, or not theirs."""
+    attribute = Conversation.read_citizen if role == "citizen" else Conversation.read_officer
+    condition = (attribute < seq) & (Conversation.last_seq >= seq)
+    if role == "officer":
+        condition &= Conversation.officer_id == officer_id
+    conversation = Conversation(conversation_id)
+    try:
+        with refused_on_condition():
+            conversation.update(actions=[attribute.set(seq)], condition=condition)
+    except ConditionFailed:
+        return None
+    return conversation

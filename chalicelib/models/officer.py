@@ -1,4 +1,4 @@
-"""Officers' presence and load, and the team's canned responses.
+"""Officers' presence, capacity and load.
 
 Indexes (sparse):
 - ``presence``: officers online or away (``presence_pk`` = their status).
@@ -18,7 +18,7 @@ from pynamodb.expressions.condition import size
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
-from chalicelib.models.base import register
+from chalicelib.models.base import ConditionFailed, plain, refused_on_condition, register
 
 AVAILABLE_PK = "online"
 GONE_PK = "gone"
@@ -78,28 +78,8 @@ class Officer(Model):
     gone = GoneIndex()
 
     def sockets(self) -> dict[str, str]:
-        raw: Any = self.connections
-        if raw is None:
-            return {}
-        data = raw.as_dict() if hasattr(raw, "as_dict") else dict(raw)
-        return {str(key): str(value) for key, value in data.items()}
-
-
-@register("canned-responses")
-class CannedResponse(Model):
-    """A reply officers insert in one click (réponse type), managed by supervisors."""
-
-    class Meta:
-        table_name = "canned-responses"
-
-    team = UnicodeAttribute(hash_key=True)
-    canned_id = UnicodeAttribute(range_key=True)
-    title = UnicodeAttribute()
-    text = UnicodeAttribute()
-    link_label = UnicodeAttribute(null=True)
-    link_url = UnicodeAttribute(null=True)
-    updated_by = UnicodeAttribute()
-    updated_at = NumberAttribute()
+        """The officer's open console sockets: connection id -> ``domainName|stage``."""
+        return {str(key): str(value) for key, value in plain(self.connections).items()}
 
 
 # -- operations ------------------------------------------------------------------
@@ -239,39 +219,45 @@ def detach_socket(officer_id: str, connection_id: str, at: float) -> Officer | N
 
 
 def set_status(officer: Officer, status: str, at: float) -> Officer:
-    """Change presence, keeping the index keys true (optimistic on the current load)."""
-    officer.update(
-        actions=[
-            Officer.status.set(status),
-            Officer.updated_at.set(at),
-            *availability_actions(
-                status,
-                int(officer.active_count),
-                int(officer.capacity),
-                float(officer.last_assigned_at),
-                officer.officer_id,
-            ),
-        ],
-        condition=Officer.active_count == officer.active_count,
-    )
+    """Change presence, keeping the index keys true (optimistic on the current load).
+
+    ConditionFailed when the load changed since ``officer`` was read.
+    """
+    with refused_on_condition():
+        officer.update(
+            actions=[
+                Officer.status.set(status),
+                Officer.updated_at.set(at),
+                *availability_actions(
+                    status,
+                    int(officer.active_count),
+                    int(officer.capacity),
+                    float(officer.last_assigned_at),
+                    officer.officer_id,
+                ),
+            ],
+            condition=Officer.active_count == officer.active_count,
+        )
     return officer
 
 
 def set_capacity(officer: Officer, capacity: int, at: float) -> Officer:
-    officer.update(
-        actions=[
-            Officer.capacity.set(capacity),
-            Officer.updated_at.set(at),
-            *availability_actions(
-                str(officer.status),
-                int(officer.active_count),
-                capacity,
-                float(officer.last_assigned_at),
-                officer.officer_id,
-            ),
-        ],
-        condition=Officer.active_count == officer.active_count,
-    )
+    """Change capacity (ConditionFailed when the load changed since ``officer`` was read)."""
+    with refused_on_condition():
+        officer.update(
+            actions=[
+                Officer.capacity.set(capacity),
+                Officer.updated_at.set(at),
+                *availability_actions(
+                    str(officer.status),
+                    int(officer.active_count),
+                    capacity,
+                    float(officer.last_assigned_at),
+                    officer.officer_id,
+                ),
+            ],
+            condition=Officer.active_count == officer.active_count,
+        )
     return officer
 
 
@@ -295,36 +281,29 @@ def gone_before(at: float) -> list[str]:
     return [item.officer_id for item in Officer.gone.query(GONE_PK, Officer.gone_at < at)]
 
 
-def clear_gone(officer: Officer, at: float) -> Officer:
-    """After the grace period: offline, no sockets expected, out of every index."""
-    officer.update(
-        actions=[
-            Officer.status.set("offline"),
-            Officer.gone_pk.remove(),
-            Officer.gone_at.remove(),
-            Officer.updated_at.set(at),
-            *availability_actions(
-                "offline",
-                int(officer.active_count),
-                int(officer.capacity),
-                float(officer.last_assigned_at),
-                officer.officer_id,
-            ),
-        ],
-        condition=Officer.gone_pk.exists(),
-    )
-    return officer
+def clear_gone(officer: Officer, at: float) -> bool:
+    """After the grace period: offline, no sockets expected, out of every index.
 
-
-TEAM = "default"
-
-
-def canned_list() -> list[CannedResponse]:
-    return list(CannedResponse.query(TEAM))
-
-
-def canned_get(canned_id: str) -> CannedResponse | None:
+    False when the officer came back meanwhile (no longer ``gone``): nothing written.
+    """
     try:
-        return CannedResponse.get(TEAM, canned_id)
-    except CannedResponse.DoesNotExist:
-        return None
+        with refused_on_condition():
+            officer.update(
+                actions=[
+                    Officer.status.set("offline"),
+                    Officer.gone_pk.remove(),
+                    Officer.gone_at.remove(),
+                    Officer.updated_at.set(at),
+                    *availability_actions(
+                        "offline",
+                        int(officer.active_count),
+                        int(officer.capacity),
+                        float(officer.last_assigned_at),
+                        officer.officer_id,
+                    ),
+                ],
+                condition=Officer.gone_pk.exists(),
+            )
+    except ConditionFailed:
+        return False
+    return True

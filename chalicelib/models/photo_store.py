@@ -16,16 +16,12 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
 from chalicelib.config import Settings, settings
+from chalicelib.models.base import per_settings
 
-_cached: tuple[Settings, Any] | None = None
 
-
-def _client() -> Any:
+@per_settings
+def _client(conf: Settings) -> Any:
     """The S3 client of the current settings (``S3_ENDPOINT`` locally and in tests)."""
-    global _cached
-    conf = settings()
-    if _cached is not None and _cached[0] is conf:
-        return _cached[1]
     # The regional endpoint, so that presigned links work for a bucket created a minute ago.
     endpoint = conf.s3_endpoint or f"https://s3.{conf.region}.amazonaws.com"
     client = boto3.client(
@@ -38,7 +34,6 @@ def _client() -> Any:
             retries={"max_attempts": 3, "mode": "standard"},
         ),
     )
-    _cached = (conf, client)
     return client
 
 

@@ -1,4 +1,5 @@
-"""Chat figures for the supervisors' dashboard, computed from the daily counters only."""
+"""Chat figures for the supervisors' dashboard: the counters a conversation's life writes, and
+the dashboard computed from those daily counters only (never from raw conversations)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,35 @@ def bucket(seconds: float) -> str:
         if seconds <= bound:
             return f"le_{bound}"
     return f"gt_{BUCKETS[-1]}"
+
+
+def record_assigned(wait_seconds: float, at: float) -> None:
+    """A conversation was assigned after ``wait_seconds`` in the queue (mean and median)."""
+    counters.record(
+        "chat",
+        {
+            "assigned": 1,
+            "wait_sum": round(wait_seconds, 3),
+            "wait_count": 1,
+            f"wait_hist.{bucket(wait_seconds)}": 1,
+        },
+        at,
+    )
+
+
+def record_closed(outcome: str, handle_seconds: float, at: float) -> None:
+    """A conversation was closed with ``outcome`` after ``handle_seconds`` with its officer."""
+    counters.record(
+        "chat",
+        {
+            "closed": 1,
+            f"closed.{outcome}": 1,
+            "handle_sum": round(handle_seconds, 3),
+            "handle_count": 1,
+            f"handle_hist.{bucket(handle_seconds)}": 1,
+        },
+        at,
+    )
 
 
 def median_from_histogram(histogram: dict[str, float]) -> float | None:

@@ -140,10 +140,10 @@ def test_push_to_a_closed_connection_is_gone_and_cleaned_up(local_platform: Plat
         )
     assert raised.value.response["Error"]["Code"] == "GoneException"
 
-    # A connection item left behind (a lost $disconnect): push.py must clean it up.
+    # A connection item left behind (a lost $disconnect): the sender must clean it up.
     configure_app(local_platform.app_env())
     from chalicelib.models.connection import get_connection, save_connection
-    from chalicelib.push import Target, sender
+    from chalicelib.websocket.push import Target, sender
 
     save_connection(connection_id, "citizen", "127.0.0.1", "api")
     assert get_connection(connection_id) is not None

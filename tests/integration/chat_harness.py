@@ -9,11 +9,11 @@ from collections import defaultdict
 from importlib import resources
 from typing import Any
 
-import app  # noqa: F401 - registers the chat's frames and socket hooks, as in production
-from chalicelib import push, realtime
 from chalicelib.auth import TokenVerifier, reset_verifier
 from chalicelib.config import settings
-from chalicelib.push import Sender, Target
+from chalicelib.websocket import edge
+from chalicelib.websocket.push import Delivery, Sender, Target, use_sender
+from chalicelib.websocket.routes import FRAMES
 
 _ids = itertools.count(1)
 
@@ -26,20 +26,17 @@ class RecordingSender(Sender):
         self.frames: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.gone_ids: set[str] = set()
 
-    def send(self, target: Target, frame: dict[str, Any]) -> bool:
+    def post(self, target: Target, frame: Any) -> Delivery:
         if target.connection_id in self.gone_ids:
             self.gone(target.connection_id)
-            return False
+            return Delivery.GONE
         self.frames[target.connection_id].append(json.loads(json.dumps(frame)))
-        return True
+        return Delivery.DELIVERED
 
 
 def install_recorder() -> RecordingSender:
-    from chalicelib.connections import forget
-
     recorder = RecordingSender()
-    recorder.on_gone(forget)
-    push._sender = recorder
+    use_sender(recorder)
     return recorder
 
 
@@ -81,12 +78,12 @@ class Client:
     def __init__(self, recorder: RecordingSender, query: dict[str, str] | None = None) -> None:
         self.recorder = recorder
         self.connection_id = f"conn{next(_ids)}="
-        result = realtime.on_connect(event("$connect", self.connection_id, query=query))
+        result = edge.on_connect(event("$connect", self.connection_id, query=query))
         self.status = result["statusCode"]
         self.read_upto = 0
 
     def send(self, frame: dict[str, Any] | str) -> list[dict[str, Any]]:
-        realtime.on_message(event("$default", self.connection_id, frame))
+        edge.on_message(event("$default", self.connection_id, frame), FRAMES)
         return self.new()
 
     def new(self) -> list[dict[str, Any]]:
@@ -119,7 +116,7 @@ class Client:
         return stored.officer_id
 
     def disconnect(self) -> None:
-        realtime.on_disconnect(event("$disconnect", self.connection_id))
+        edge.on_disconnect(event("$disconnect", self.connection_id))
 
 
 def officer_token(aws: Any, username: str) -> str:

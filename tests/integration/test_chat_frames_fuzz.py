@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib import realtime
+from chalicelib.websocket import edge
+from chalicelib.websocket.routes import FRAMES
 from tests.conftest import MotoAws
 from tests.integration.chat_harness import (
     Client,
@@ -98,7 +99,7 @@ def sockets(aws: MotoAws) -> dict[str, Any]:
 def test_no_exception_escapes_a_handler(sockets: dict[str, Any], body: str, who: int) -> None:
     client = sockets["clients"][who]
     before = len(sockets["recorder"].frames[client.connection_id])
-    result = realtime.on_message(event("$default", client.connection_id, body))
+    result = edge.on_message(event("$default", client.connection_id, body), FRAMES)
     assert result == {"statusCode": 200}
     answers = sockets["recorder"].frames[client.connection_id][before:]
     for frame in answers:
@@ -114,7 +115,7 @@ def test_parsing_either_validates_or_raises_a_domain_error(body: str) -> None:
     from chalicelib.errors import DomainError
 
     try:
-        parsed, handler = realtime.parse_frame(body)
+        parsed, handler = edge.parse_frame(body, FRAMES)
     except DomainError as error:
         assert error.code in {"invalid_json", "unknown_type", "invalid_input"}
         return

@@ -12,16 +12,13 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from chalicelib import push
-from chalicelib.push import Sender, Target
+from chalicelib.websocket.push import Sender, Target, use_sender
 from tests.conftest import MotoAws
 from tests.integration.chat_harness import Client, install_recorder, officer_token, pin_moto_keys
 
 
 def stubbed_sender(gone: set[str]) -> tuple[Sender, list[str]]:
     """A real Sender whose management API answers 410 for ``gone`` ids, 200 otherwise."""
-    from chalicelib.connections import forget
-
     client = boto3.client(
         "apigatewaymanagementapi",
         region_name="eu-west-3",
@@ -45,7 +42,6 @@ def stubbed_sender(gone: set[str]) -> tuple[Sender, list[str]]:
     stubber.activate()
     sender = Sender(None)
     sender._client = lambda endpoint: client  # type: ignore[method-assign]
-    sender.on_gone(forget)
     return sender, delivered
 
 
@@ -72,7 +68,7 @@ def test_a_push_to_a_gone_citizen_socket_cleans_it_up_and_the_message_still_reac
 
     sender, delivered = stubbed_sender(gone={citizen.connection_id})
     recorder_frames = recorder.frames
-    push._sender = sender
+    use_sender(sender)
     # The officer writes; the citizen's socket is gone (no $disconnect ever came).
     from chalicelib.chat import relay
 

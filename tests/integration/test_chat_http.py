@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,9 +32,9 @@ def body(response: Any) -> Any:
 
 
 def start_conversation(text: str = "Bonjour") -> tuple[Client, dict[str, Any]]:
-    from chalicelib import push
+    from chalicelib.websocket.push import sender
 
-    client = Client(push.sender())  # type: ignore[arg-type]
+    client = Client(sender())  # type: ignore[arg-type]
     frames = client.send({"type": "join", "topic": "vol", "text": text, "client_id": "a1"})
     return client, next(f for f in frames if f["type"] == "joined")
 
@@ -164,3 +165,35 @@ def test_stats_are_for_supervisors_and_follow_the_counters(http: HttpClient, aws
     assert stats["days"][-1]["started"] == 1
     assert stats["now"]["waiting"] == 1
     assert stats["totals"]["median_wait_seconds"] is None
+
+
+def test_the_median_handle_time_shows_on_the_dashboard_after_closes(
+    http: HttpClient, aws: MotoAws
+) -> None:
+    """Closing records the handle-time histogram the supervisors' KPI reads."""
+    from chalicelib.clock import FrozenClock, SystemClock, use_clock
+    from chalicelib.websocket.push import sender
+
+    clock = FrozenClock(start=time.time())
+    use_clock(clock)
+    try:
+        agent = Client(sender(), {"role": "officer", "token": officer_token(aws, "officier1")})  # type: ignore[arg-type]
+        agent.send({"type": "presence", "status": "online"})
+        for handle_seconds in (90, 200, 400):
+            _, joined = start_conversation()
+            clock.advance(handle_seconds)
+            answer = agent.send(
+                {
+                    "type": "close",
+                    "conversation_id": joined["conversation_id"],
+                    "outcome": "information",
+                }
+            )
+            assert any(f["type"] == "ok" for f in answer), answer
+        stats = body(http.http.get("/officer/stats/chat?days=1", headers=auth(aws, "superviseur")))
+    finally:
+        use_clock(SystemClock())
+    assert stats["totals"]["closed"] == 3
+    # One close per bucket (≤ 120 s, ≤ 300 s, ≤ 600 s): the median lies halfway into ≤ 300 s.
+    assert stats["totals"]["median_handle_seconds"] == 210.0
+    assert stats["totals"]["mean_handle_seconds"] == 230.0

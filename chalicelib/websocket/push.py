@@ -1,18 +1,21 @@
-"""The one way to send to a WebSocket connection.
+"""The one way to send to a WebSocket connection: API Gateway's management API.
 
-Works from WebSocket handlers and from HTTP routes or schedules alike: the
-management API endpoint is built from the connection's own ``domainName`` and
-``stage`` (stored at ``$connect``), or from ``WEBSOCKET_ENDPOINT`` when the
-local platform stands in for API Gateway. A connection that is gone (410
-GoneException) is a normal event: the gone hooks run (the connection item is
-deleted, the chat forgets the socket) and the caller carries on.
+Works from WebSocket handlers, HTTP routes and schedules alike: the management API endpoint
+is built from the connection's own ``domainName`` and ``stage`` (stored at ``$connect``), or
+from ``WEBSOCKET_ENDPOINT`` when the local platform stands in for API Gateway (Chalice's own
+``websocket_api`` client is only configured inside WebSocket handlers).
+
+A connection that is gone (410 GoneException) is a normal event: its connection item is
+deleted here and :meth:`Sender.post` says ``GONE``, so that the caller (who knows whose
+socket it was) can tell its domain. Nothing here imports the edge or a domain.
 """
 
 from __future__ import annotations
 
+import enum
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +24,8 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.config import settings
+from chalicelib.models.connection import delete_connection
 from chalicelib.observability import count, logger
-
-GoneHook = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -35,19 +37,22 @@ class Target:
     stage: str
 
 
+class Delivery(enum.Enum):
+    """What became of one push."""
+
+    DELIVERED = "delivered"
+    GONE = "gone"  # the client went away: its connection item is deleted
+    FAILED = "failed"  # anything else: logged and counted, never raised
+
+
 class Sender:
     """Posts JSON frames to connections through the API Gateway management API."""
 
-    def __init__(self, endpoint_override: str | None = None) -> None:
+    def __init__(self, endpoint_override: str | None = None, region: str | None = None) -> None:
         self._endpoint_override = endpoint_override
+        self._region = region or settings().region
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
-        self._gone_hooks: list[GoneHook] = []
-
-    def on_gone(self, hook: GoneHook) -> GoneHook:
-        """Register a function called with the id of each connection found gone."""
-        self._gone_hooks.append(hook)
-        return hook
 
     def endpoint_for(self, target: Target) -> str:
         if self._endpoint_override:
@@ -61,7 +66,7 @@ class Sender:
                 client = boto3.client(
                     "apigatewaymanagementapi",
                     endpoint_url=endpoint,
-                    region_name=settings().region,
+                    region_name=self._region,
                     config=BotoConfig(
                         retries={"max_attempts": 2, "mode": "standard"},
                         connect_timeout=2,
@@ -71,49 +76,41 @@ class Sender:
                 self._clients[endpoint] = client
             return client
 
-    def send(self, target: Target, frame: dict[str, Any]) -> bool:
-        """Send one frame. True when delivered; False when gone or failed (never raises)."""
+    def post(self, target: Target, frame: Mapping[str, Any]) -> Delivery:
+        """Send one frame; never raises."""
         data = json.dumps(frame, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
             self._client(self.endpoint_for(target)).post_to_connection(
                 ConnectionId=target.connection_id, Data=data
             )
-            return True
+            return Delivery.DELIVERED
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
             if code == "GoneException" or status == 410:
                 self.gone(target.connection_id)
-                return False
+                return Delivery.GONE
             logger.warning(
                 "push failed", extra={"connection_id": target.connection_id, "code": code}
             )
         except BotoCoreError:
             logger.exception("push failed", extra={"connection_id": target.connection_id})
         count("PushFailed")
-        return False
+        return Delivery.FAILED
 
-    def send_many(self, targets: Iterable[Target], frame: dict[str, Any]) -> int:
-        """Send the same frame to each target; returns how many were delivered."""
-        return sum(1 for target in targets if self.send(target, frame))
+    def send(self, target: Target, frame: Mapping[str, Any]) -> bool:
+        """Send one frame; True when delivered (gone and failed pushes are False)."""
+        return self.post(target, frame) is Delivery.DELIVERED
 
     def gone(self, connection_id: str) -> None:
-        """Run the gone hooks for a connection; a failing hook is logged, not raised."""
+        """Forget a connection API Gateway no longer holds (idempotent, never raises)."""
         count("ConnectionGone")
-        for hook in self._gone_hooks:
-            try:
-                hook(connection_id)
-            except Exception:
-                logger.exception("gone hook failed", extra={"connection_id": connection_id})
-
-    def close(self, target: Target) -> None:
-        """Ask API Gateway to close a connection (gone already is fine)."""
         try:
-            self._client(self.endpoint_for(target)).delete_connection(
-                ConnectionId=target.connection_id
+            delete_connection(connection_id)
+        except Exception:
+            logger.exception(
+                "gone connection cleanup failed", extra={"connection_id": connection_id}
             )
-        except (ClientError, BotoCoreError):
-            logger.info("close of a gone connection", extra={"connection_id": target.connection_id})
 
 
 _sender: Sender | None = None
@@ -123,19 +120,11 @@ def sender() -> Sender:
     """The process-wide sender, built from settings once."""
     global _sender
     if _sender is None:
-        _sender = Sender(settings().websocket_endpoint)
-        from chalicelib.connections import forget
-
-        _sender.on_gone(forget)
+        _sender = Sender(settings().websocket_endpoint, settings().region)
     return _sender
 
 
-def reset_sender() -> None:
-    """Forget the sender (tests that change the endpoint)."""
+def use_sender(replacement: Sender | None) -> None:
+    """Replace the process-wide sender (tests record pushes), or forget it (None)."""
     global _sender
-    _sender = None
-
-
-def send(target: Target, frame: dict[str, Any]) -> bool:
-    """Send one frame with the process-wide sender."""
-    return sender().send(target, frame)
+    _sender = replacement

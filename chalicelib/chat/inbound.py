@@ -1,4 +1,9 @@
-"""Inbound chat frames (pydantic). The contract is docs/protocol.md."""
+"""Every frame a client may send (pydantic), each validated before its handler runs.
+
+The contract is docs/protocol.md; the dispatch table (chalicelib/websocket/routes.py) maps
+each ``type`` to its model and handler. Imported on the first message only (pydantic is
+heavy on a cold start).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.config import settings
-from chalicelib.frames import Frame
 from chalicelib.vocabulary import Outcome, PresenceStatus, Topic
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -15,10 +19,25 @@ CONVERSATION_ID = r"^[0-9a-f]{32}$"
 MAX_TEXT = settings().message_max_chars
 
 
+class Frame(BaseModel):
+    """Base of every inbound frame: a ``type`` and an optional client ``ref`` echoed in answers."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    type: str
+    ref: str | None = Field(default=None, max_length=64)
+
+
 def _not_blank(value: str | None) -> str | None:
     if value is not None and not value.strip():
         raise ValueError("Le message est vide.")
     return value
+
+
+class Ping(Frame):
+    """Heartbeat: keeps the socket under API Gateway's 10-minute idle timeout."""
+
+    type: Literal["ping"]
 
 
 class Join(Frame):

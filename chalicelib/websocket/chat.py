@@ -1,0 +1,207 @@
+"""The chat's frame handlers: identify the sender, call the chat domain, answer.
+
+Each handler is listed in the dispatch table (chalicelib/websocket/routes.py) with the model
+that validated its frame; every answer is built by chalicelib/chat/outbound.py.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalicelib.chat import lifecycle, outbound, presence, queue, relay
+from chalicelib.chat.errors import (
+    AlreadyJoined,
+    CitizensOnly,
+    ConversationNotFound,
+    NotJoined,
+    OfficersOnly,
+)
+from chalicelib.errors import DomainError, InvalidInput
+from chalicelib.websocket.edge import Socket
+from chalicelib.websocket.outbound import pong
+
+if TYPE_CHECKING:
+    from chalicelib.chat.inbound import (
+        Close,
+        End,
+        Hello,
+        Join,
+        Ping,
+        Presence,
+        Read,
+        Resume,
+        Send,
+        TakeNext,
+        Transfer,
+        Typing,
+    )
+    from chalicelib.models.connection import Connection
+    from chalicelib.models.conversation import Message
+
+HISTORY_FRAME_BYTES = 48 * 1024
+
+
+class UnknownConnection(DomainError):
+    code = "unknown_connection"
+    default_message = "Connexion inconnue ou expirée. Reconnectez-vous."
+
+
+def _connection(socket: Socket) -> Connection:
+    stored = socket.stored
+    if stored is None:
+        raise UnknownConnection()
+    return stored
+
+
+def _citizen(socket: Socket) -> Connection:
+    connection = _connection(socket)
+    if connection.kind != "citizen":
+        raise CitizensOnly()
+    return connection
+
+
+def _officer(socket: Socket) -> str:
+    connection = _connection(socket)
+    if connection.kind != "officer" or not connection.officer_id:
+        raise OfficersOnly()
+    return connection.officer_id
+
+
+def _speaker(socket: Socket, conversation_id: str | None) -> tuple[str, relay.Speaker]:
+    """The conversation a frame is about and who speaks in it."""
+    connection = _connection(socket)
+    if connection.kind == "officer" and connection.officer_id:
+        if not conversation_id:
+            raise InvalidInput("Précisez la conversation.", field="conversation_id")
+        return conversation_id, relay.Speaker("officer", connection.officer_id)
+    if not connection.conversation_id:
+        raise NotJoined()
+    if conversation_id and conversation_id != connection.conversation_id:
+        raise ConversationNotFound()
+    return connection.conversation_id, relay.Speaker("citizen")
+
+
+def send_history(socket: Socket, conversation_id: str, messages: list[Message]) -> None:
+    """Missed messages in order, in frames under API Gateway's size limit."""
+    batch: list[outbound.MessageFrame] = []
+    size = 0
+    for message in messages:
+        item = outbound.message(message)
+        item_size = len(str(item).encode("utf-8"))
+        if batch and size + item_size > HISTORY_FRAME_BYTES:
+            socket.reply(outbound.history(conversation_id, batch, more=True))
+            batch, size = [], 0
+        batch.append(item)
+        size += item_size
+    socket.reply(outbound.history(conversation_id, batch, more=False))
+
+
+# -- both sides -----------------------------------------------------------------------
+
+
+def on_ping(socket: Socket, parsed: Ping) -> None:
+    """Heartbeat; also refreshes a waiting citizen's position and an officer's queue view."""
+    socket.reply(pong(parsed.ref))
+    stored = socket.stored
+    if stored is None:
+        return
+    if stored.kind == "officer":
+        socket.reply(queue.queue_summary())
+    elif stored.conversation_id:
+        position = queue.position_if_waiting(stored.conversation_id)
+        if position is not None:
+            socket.reply(position)
+
+
+def on_send(socket: Socket, parsed: Send) -> None:
+    conversation_id, speaker = _speaker(socket, parsed.conversation_id)
+    sent = relay.send(conversation_id, speaker, parsed.text, parsed.client_id)
+    socket.reply(
+        outbound.ack(
+            conversation_id, parsed.client_id, sent.seq, duplicate=sent.duplicate, ref=parsed.ref
+        )
+    )
+
+
+def on_typing(socket: Socket, parsed: Typing) -> None:
+    conversation_id, speaker = _speaker(socket, parsed.conversation_id)
+    relay.typing(conversation_id, speaker)
+
+
+def on_read(socket: Socket, parsed: Read) -> None:
+    conversation_id, speaker = _speaker(socket, parsed.conversation_id)
+    relay.read(conversation_id, speaker, parsed.seq)
+
+
+# -- citizens -------------------------------------------------------------------------
+
+
+def on_join(socket: Socket, parsed: Join) -> None:
+    connection = _citizen(socket)
+    if connection.conversation_id:
+        raise AlreadyJoined()
+    joined = lifecycle.join(
+        socket.connection_id, socket.endpoint, parsed.topic, parsed.text, parsed.client_id
+    )
+    conversation = joined.conversation
+    socket.reply(outbound.joined(conversation, joined.token, parsed.ref))
+    if joined.messages:
+        send_history(socket, conversation.conversation_id, joined.messages)
+    lifecycle.after_join(conversation)
+
+
+def on_resume(socket: Socket, parsed: Resume) -> None:
+    connection = _citizen(socket)
+    if connection.conversation_id and connection.conversation_id != parsed.conversation_id:
+        raise AlreadyJoined()
+    conversation, missed = lifecycle.resume(
+        socket.connection_id,
+        socket.endpoint,
+        parsed.conversation_id,
+        parsed.token,
+        parsed.last_seq,
+    )
+    socket.reply(outbound.resumed(conversation, parsed.ref))
+    send_history(socket, conversation.conversation_id, missed)
+    if conversation.status == "waiting":
+        socket.reply(queue.position_of(conversation))
+
+
+def on_end(socket: Socket, parsed: End) -> None:
+    connection = _citizen(socket)
+    if not connection.conversation_id:
+        raise NotJoined()
+    lifecycle.end_by_citizen(connection.conversation_id)
+
+
+# -- officers -------------------------------------------------------------------------
+
+
+def on_hello(socket: Socket, parsed: Hello) -> None:
+    socket.reply(presence.state(_officer(socket), parsed.ref))
+
+
+def on_presence(socket: Socket, parsed: Presence) -> None:
+    officer_id = _officer(socket)
+    if parsed.capacity is not None:
+        presence.set_capacity(officer_id, parsed.capacity)
+    presence.set_status(officer_id, parsed.status)
+    socket.reply(presence.state(officer_id, parsed.ref))
+
+
+def on_take_next(socket: Socket, parsed: TakeNext) -> None:
+    conversation_id = queue.take_next(_officer(socket))
+    socket.reply(outbound.taken(conversation_id, parsed.ref))
+
+
+def on_close(socket: Socket, parsed: Close) -> None:
+    officer_id = _officer(socket)
+    links = [link.model_dump() for link in parsed.links]
+    lifecycle.close(parsed.conversation_id, officer_id, parsed.outcome, links)
+    socket.reply(outbound.ok("close", parsed.conversation_id, parsed.ref))
+
+
+def on_transfer(socket: Socket, parsed: Transfer) -> None:
+    officer_id = _officer(socket)
+    lifecycle.transfer(parsed.conversation_id, officer_id, parsed.to_officer_id)
+    socket.reply(outbound.ok("transfer", parsed.conversation_id, parsed.ref))
