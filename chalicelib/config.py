@@ -64,7 +64,6 @@ class Settings:
     citizen_grace_seconds: int
     officer_grace_seconds: int
     typing_throttle_seconds: int
-    queue_update_seconds: int
     # HTTP limits.
     page_size_max: int
     # Reports and feedback (docs/reports.md).
@@ -124,7 +123,6 @@ def _load() -> Settings:
         citizen_grace_seconds=_int("CITIZEN_GRACE_SECONDS", 300),
         officer_grace_seconds=_int("OFFICER_GRACE_SECONDS", 120),
         typing_throttle_seconds=_int("TYPING_THROTTLE_SECONDS", 3),
-        queue_update_seconds=_int("QUEUE_UPDATE_SECONDS", 30),
         page_size_max=_int("PAGE_SIZE_MAX", 100),
         report_retention_days=_int("REPORT_RETENTION_DAYS", 365),
         survey_retention_days=_int("SURVEY_RETENTION_DAYS", 365),
