@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from chalicelib.config import settings
+from chalicelib.fields import Link
 from chalicelib.frames import Frame
 from chalicelib.vocabulary import Outcome, PresenceStatus, Topic
 
@@ -83,13 +84,6 @@ class Presence(Frame):
 
 class TakeNext(Frame):
     type: Literal["take_next"]
-
-
-class Link(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    label: str = Field(min_length=1, max_length=120)
-    url: str = Field(max_length=500, pattern=r"^(https://[^\s<>\"']+|/[A-Za-z0-9/_#?=&.-]*)$")
 
 
 class Close(Frame):
