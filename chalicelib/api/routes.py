@@ -41,11 +41,10 @@ import re
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict, TypeVar
+from typing import Any, Literal, TypedDict, TypeVar, Unpack
 
 from chalice.app import Blueprint, Request, Response
 from pydantic import BaseModel
-from typing_extensions import Unpack
 
 from chalicelib.api.authorizer import officer_auth
 from chalicelib.api.http import (
