@@ -18,13 +18,22 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from sitegen import ASSETS_DIR, CONSOLE_DIR, CONTENT_DIR, SITE_ROOT, TEMPLATES_DIR, ContentError
+from sitegen import (
+    ASSETS_DIR,
+    CONSOLE_DIR,
+    CONTENT_DIR,
+    SHARED_DIR,
+    SITE_ROOT,
+    TEMPLATES_DIR,
+    ContentError,
+)
 from sitegen.console import copy_console
 from sitegen.content import CATEGORIES, Fiche, Page, load_fiches, load_pages
 from sitegen.forms import write_form_pages
 from sitegen.links import broken_links
 from sitegen.orientation import Orientation, load_orientation, tree_json
 from sitegen.render import make_environment
+from sitegen.vocabulary import write_js_module
 
 DEFAULT_BASE_URL = "https://moncommissariat.example"
 
@@ -37,6 +46,7 @@ class Sources:
     templates: Path = TEMPLATES_DIR
     assets: Path = ASSETS_DIR
     console: Path = CONSOLE_DIR
+    shared: Path = SHARED_DIR
 
 
 @dataclass
@@ -88,7 +98,7 @@ def _check_out_dir(out: Path) -> None:
         Path.home().resolve(),
         SITE_ROOT,
         *SITE_ROOT.parents,
-        *(SITE_ROOT / name for name in ("content", "templates", "assets", "console")),
+        *(SITE_ROOT / name for name in ("content", "templates", "assets", "console", "shared")),
     }
     if resolved in forbidden or (resolved / ".git").exists():
         raise ValueError(f"refus de vider {out} : ce n'est pas un dossier de sortie")
@@ -281,6 +291,9 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         shutil.copytree(sources.assets, staging / "assets")
+        # The JS modules both apps import (/shared/js/…), and the vocabulary generated for them.
+        shutil.copytree(sources.shared, staging / "shared")
+        write_js_module(staging)
         if sources.console.is_dir():
             copy_console(sources.console, staging / "console")
         writer = _Writer(staging, sources)

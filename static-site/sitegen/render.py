@@ -1,4 +1,4 @@
-"""Jinja2 environment: templates, French date filter, fingerprinted asset URLs."""
+"""Jinja2 environment: templates, French date filter, fingerprinted asset URLs, vocabulary."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from sitegen.content import CATEGORIES
+from sitegen.vocabulary import vocabularies
 
 MONTHS = (
     "janvier",
@@ -72,5 +73,6 @@ def make_environment(templates_dir: Path, assets_dir: Path) -> Environment:
         categories=CATEGORIES,
         navigation=NAVIGATION,
         site_name="moncommissariat",
+        vocabulary=vocabularies(),
     )
     return env

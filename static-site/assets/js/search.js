@@ -3,30 +3,16 @@
  * first use). Results are links with excerpts; the excerpt's <mark> tags are turned into
  * DOM nodes here, everything else is inserted as text (never innerHTML).
  */
+import { loadPagefind } from "/shared/js/pagefind.js";
 
 const MAX_RESULTS = 10;
+const EXCERPT_WORDS = 24;
 
 const form = document.getElementById("recherche");
 const input = document.getElementById("q");
 const statusLine = document.getElementById("recherche-statut");
 const list = document.getElementById("recherche-resultats");
 const help = document.getElementById("recherche-aide");
-
-let pagefindPromise = null;
-
-function loadPagefind() {
-  if (!pagefindPromise) {
-    pagefindPromise = import("/pagefind/pagefind.js").then(async (pagefind) => {
-      await pagefind.options({ excerptLength: 24 });
-      await pagefind.init();
-      return pagefind;
-    });
-    pagefindPromise.catch(() => {
-      pagefindPromise = null; // retry on the next search
-    });
-  }
-  return pagefindPromise;
-}
 
 const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'" };
 
@@ -88,7 +74,7 @@ async function runSearch(query) {
   setStatus("Recherche en cours…", false);
   let results;
   try {
-    const pagefind = await loadPagefind();
+    const pagefind = await loadPagefind(EXCERPT_WORDS);
     const search = await pagefind.search(query);
     results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
   } catch {
@@ -121,5 +107,5 @@ if (form && input && statusLine && list && help) {
     input.value = initial;
     runSearch(initial);
   }
-  loadPagefind().catch(() => {}); // warm up while the visitor types
+  loadPagefind(EXCERPT_WORDS).catch(() => {}); // warm up while the visitor types
 }
