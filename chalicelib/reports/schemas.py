@@ -37,7 +37,6 @@ from chalicelib.vocabulary import ReportKind as Kind
 from chalicelib.vocabulary import ReportStatus as Status
 from chalicelib.vocabulary import TargetStatus
 
-PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 PhotoType = Literal["image/jpeg", "image/png", "image/webp"]
 Day = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
