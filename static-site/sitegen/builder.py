@@ -22,6 +22,7 @@ from sitegen import ASSETS_DIR, CONSOLE_DIR, CONTENT_DIR, SITE_ROOT, TEMPLATES_D
 from sitegen.console import copy_console
 from sitegen.content import CATEGORIES, Fiche, Page, load_fiches, load_pages
 from sitegen.forms import write_form_pages
+from sitegen.helplines import HelpLines, load_help_lines
 from sitegen.links import broken_links
 from sitegen.orientation import Orientation, load_orientation, tree_json
 from sitegen.render import make_environment
@@ -105,7 +106,7 @@ def _write_fiche_pages(writer: _Writer, fiches: list[Fiche]) -> None:
             current="/fiches/",
             sensitive=fiche.sensitive,
             scripts=["js/quick-exit.js"] if fiche.sensitive else [],
-            lastmod=fiche.updated.isoformat(),
+            lastmod=fiche.checked.isoformat() if fiche.checked else None,
         )
     by_category = {key: [f for f in fiches if f.category == key] for key in CATEGORIES}
     writer.page(
@@ -128,8 +129,14 @@ def _write_fiche_pages(writer: _Writer, fiches: list[Fiche]) -> None:
         )
 
 
+def _use_help_lines(writer: _Writer, help_lines: HelpLines) -> None:
+    """Templates link help-line numbers with `{{ text | phones }}` and list them all."""
+    writer.env.filters["phones"] = help_lines.link_text
+    writer.env.globals["help_lines"] = help_lines.lines
+
+
 def _write_orientation_pages(
-    writer: _Writer, orientation: Orientation, fiches: dict[str, Fiche]
+    writer: _Writer, orientation: Orientation, fiches: dict[str, Fiche], help_lines: HelpLines
 ) -> None:
     scripts = ["js/quick-exit.js", "js/orientation.js"]
     for node in orientation.nodes.values():
@@ -174,7 +181,7 @@ def _write_orientation_pages(
     tree = writer.root / "orientation" / "arbre.json"
     tree.write_text(
         json.dumps(
-            tree_json(orientation, fiches),
+            tree_json(orientation, fiches, help_lines),
             ensure_ascii=False,
             sort_keys=True,
             separators=(",", ":"),
@@ -206,6 +213,7 @@ def _write_service_pages(writer: _Writer, fiches: list[Fiche], pages: list[Page]
         title="Discuter avec un policier",
         current="/discuter/",
         sensitive=True,
+        keep_title=True,  # the chat widget manages its own discreet title (chat/alerts.js)
         description="Un policier vous répond par écrit, en direct.",
         scripts=["js/quick-exit.js", "js/chat-status.js", "js/chat/widget.js"],
     )
@@ -271,11 +279,12 @@ def build_site(
     started = time.perf_counter()
     sources = sources or Sources()
     _check_out_dir(out)
-    fiches = load_fiches(sources.content / "fiches")
+    help_lines = load_help_lines(sources.content / "help_lines.yaml")
+    fiches = load_fiches(sources.content / "fiches", help_lines)
     by_slug = {fiche.slug: fiche for fiche in fiches}
     orientation = load_orientation(sources.content / "orientation.yaml", by_slug)
     pages_dir = sources.content / "pages"
-    pages = load_pages(pages_dir) if pages_dir.is_dir() else []
+    pages = load_pages(pages_dir, help_lines) if pages_dir.is_dir() else []
 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
@@ -284,9 +293,10 @@ def build_site(
         if sources.console.is_dir():
             copy_console(sources.console, staging / "console")
         writer = _Writer(staging, sources)
+        _use_help_lines(writer, help_lines)
         _write_service_pages(writer, fiches, pages)
         _write_fiche_pages(writer, fiches)
-        _write_orientation_pages(writer, orientation, by_slug)
+        _write_orientation_pages(writer, orientation, by_slug, help_lines)
         _write_seo_files(staging, writer.sitemap, base_url)
         broken = broken_links(staging)
         if broken:
