@@ -18,7 +18,10 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import yaml
+
 from sitegen import ASSETS_DIR, CONSOLE_DIR, CONTENT_DIR, SITE_ROOT, TEMPLATES_DIR, ContentError
+from sitegen.checks import content_problems
 from sitegen.console import copy_console
 from sitegen.content import CATEGORIES, Fiche, Page, load_fiches, load_pages
 from sitegen.forms import write_form_pages
@@ -253,6 +256,22 @@ def _write_seo_files(root: Path, sitemap: list[tuple[str, str | None]], base_url
     )
 
 
+def _write_moved_pages(writer: _Writer, moved_file: Path) -> None:
+    """A short page at each old address (content/moved.yaml) that links the new one."""
+    if not moved_file.is_file():
+        return
+    moved = yaml.safe_load(moved_file.read_text(encoding="utf-8")) or {}
+    for old_url, entry in moved.items():
+        writer.page(
+            old_url,
+            "moved.html",
+            title="Cette page a changé d'adresse",
+            in_sitemap=False,
+            to=entry["to"],
+            why=entry["why"],
+        )
+
+
 def run_pagefind(root: Path) -> None:
     """French full-text index of the fiches (the only pages marked data-pagefind-body)."""
     result = subprocess.run(  # noqa: S603 (fixed arguments)
@@ -297,10 +316,14 @@ def build_site(
         _write_service_pages(writer, fiches, pages)
         _write_fiche_pages(writer, fiches)
         _write_orientation_pages(writer, orientation, by_slug, help_lines)
+        _write_moved_pages(writer, sources.content / "moved.yaml")
         _write_seo_files(staging, writer.sitemap, base_url)
         broken = broken_links(staging)
         if broken:
             raise ContentError([f"lien interne cassé — {link}" for link in broken])
+        editorial = content_problems(staging, help_lines)
+        if editorial:
+            raise ContentError(editorial)
         if search_index:
             run_pagefind(staging)
         if out.exists():

@@ -183,7 +183,9 @@ def is_deep_url(url: str) -> bool:
     return parts.path.strip("/") != "" or bool(parts.query)
 
 
-def parse_fiche(path: Path, problems: list[str], help_lines: HelpLines | None = None) -> Fiche | None:
+def parse_fiche(
+    path: Path, problems: list[str], help_lines: HelpLines | None = None
+) -> Fiche | None:
     """Parse and validate one fiche file; append problems, return None when unusable."""
     where = path.name
     slug = path.stem
@@ -328,7 +330,9 @@ def load_pages(directory: Path, help_lines: HelpLines | None = None) -> list[Pag
             order = 100
         if not SLUG_RE.match(path.stem):
             problems.append(f"{path.name}: nom de fichier invalide")
-        pages.append(Page(path.stem, title, description, render_markdown(post.content, help_lines), order))
+        pages.append(
+            Page(path.stem, title, description, render_markdown(post.content, help_lines), order)
+        )
     if problems:
         raise ContentError(problems)
     return sorted(pages, key=lambda page: (page.order, page.slug))

@@ -26,7 +26,7 @@ HOW_FAR = (
     ("s_informer", "M'informer sur la démarche"),
     ("echanger_avec_un_policier", "Échanger avec un policier"),
     ("prendre_rendez_vous", "Prendre rendez-vous au commissariat"),
-    ("deposer_plainte", "Déposer plainte ou pré-plainte"),
+    ("deposer_plainte", "Déposer plainte (au commissariat ou en ligne)"),
     ("suivre_son_dossier", "Suivre mon dossier"),
     ("toute_la_demarche", "Faire toute la démarche en ligne"),
 )

@@ -5,9 +5,9 @@ turns every mention of one into a `tel:` or `sms:` link.
 cost, source, date checked). Mentions are found in rendered Markdown and in plain strings
 (service labels, wizard answers):
 
-- numbers of four digits or more ("3919", "116 006", "0 800 23 13 13") anywhere in text;
-- short numbers ("17", "112", "114", "15", "18", "119") in plain strings, and in Markdown only
-  when they stand alone in bold (`**17**`): « le 15 octobre » must not become a call to the SAMU.
+- any help-line number standing on its own ("17", "112", "3919", "116 006", "0 800 23 13 13"),
+- except when glued to letters or digits ("17Cyber", "2017") or followed by a unit or a month
+  ("18 ans", "15 jours", « le 15 octobre ») — those are quantities and dates, not calls.
 """
 
 from __future__ import annotations
@@ -76,7 +76,11 @@ class HelpLines:
             return None
         alternatives = "|".join(_number_pattern(line) for line in lines)
         # Not glued to other digits or letters: "17Cyber", "2017", "17h" stay text.
-        return re.compile(rf"(?<![\w/.,])(?:{alternatives})(?![\w/]|[.,]\d){_NOT_A_PHONE}")
+        # Not part of a longer number either: "15 000 €" is an amount.
+        return re.compile(
+            rf"(?<![\w/.,])(?<!\d[\s\u00a0\u202f])(?:{alternatives})"
+            rf"(?![\w/]|[.,:]\d|[\s\u00a0\u202f]\d){_NOT_A_PHONE}"
+        )
 
     def line_for(self, text: str) -> HelpLine | None:
         return self.by_digits.get(re.sub(r"\D", "", text))
@@ -99,9 +103,7 @@ class HelpLines:
         position = 0
         for start, end, line in self.spans(text, short_too=True):
             parts.append(str(escape(text[position:start])))
-            parts.append(
-                f'<a href="{line.href}" class="numero">{escape(text[start:end])}</a>'
-            )
+            parts.append(f'<a href="{line.href}" class="numero">{escape(text[start:end])}</a>')
             position = end
         parts.append(str(escape(text[position:])))
         return Markup("".join(parts))

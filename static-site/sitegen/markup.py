@@ -39,7 +39,7 @@ def _phone_link(line_href: str, nesting: int) -> Token:
 
 
 def _link_help_lines(children: list[Token], help_lines: HelpLines) -> list[Token]:
-    """Wrap help-line numbers of one inline run in links: `**17**` whole, long numbers anywhere."""
+    """Wrap help-line numbers of one inline run in links (`**17**` with its bold, or bare)."""
     result: list[Token] = []
     in_link = 0
     index = 0
@@ -66,7 +66,7 @@ def _link_help_lines(children: list[Token], help_lines: HelpLines) -> list[Token
             index += 3
             continue
         if token.type == "text" and not in_link:
-            spans = help_lines.spans(token.content, short_too=False)
+            spans = help_lines.spans(token.content, short_too=True)
             position = 0
             for start, end, line in spans:
                 if start > position:

@@ -12,7 +12,7 @@ export const TOPICS = Object.freeze({
 /** Orientation outcomes an officer closes with (docs/protocol.md), in display order. */
 export const OUTCOMES = Object.freeze({
   commissariat: "Se rendre au commissariat",
-  plainte_en_ligne: "Plainte ou pré-plainte en ligne",
+  plainte_en_ligne: "Plainte en ligne ou Visioplainte",
   perceval: "Perceval (fraude à la carte bancaire)",
   thesee: "THESEE (escroquerie en ligne)",
   pharos: "PHAROS (contenu illicite en ligne)",
