@@ -157,7 +157,7 @@ def test_search_without_results_offers_other_ways(local_platform: Any, page: Any
     from playwright.sync_api import expect
 
     page.goto(f"{local_platform.url}/recherche/?q=zzzqqqxxx", wait_until="networkidle")
-    expect(page.locator("#recherche-statut")).to_contain_text("Aucune fiche", timeout=15_000)
+    expect(page.locator("#recherche-statut")).to_contain_text("Aucun résultat", timeout=15_000)
     expect(page.get_by_role("link", name="la liste de toutes les fiches").last).to_be_visible()
 
 

@@ -1,8 +1,11 @@
 /**
  * Search page: our own small UI over pagefind's JS API (/pagefind/pagefind.js, loaded on
- * first use). Results are links with excerpts; the excerpt's <mark> tags are turned into
+ * first use). The query goes through search/engine.js (stop-words, synonyms, word-by-word
+ * fallback). Results are links with excerpts; the excerpt's <mark> tags are turned into
  * DOM nodes here, everything else is inserted as text (never innerHTML).
  */
+
+import { configure, searchFiches } from "./search/engine.js";
 
 const MAX_RESULTS = 10;
 
@@ -16,11 +19,7 @@ let pagefindPromise = null;
 
 function loadPagefind() {
   if (!pagefindPromise) {
-    pagefindPromise = import("/pagefind/pagefind.js").then(async (pagefind) => {
-      await pagefind.options({ excerptLength: 24 });
-      await pagefind.init();
-      return pagefind;
-    });
+    pagefindPromise = import("/pagefind/pagefind.js").then(configure);
     pagefindPromise.catch(() => {
       pagefindPromise = null; // retry on the next search
     });
@@ -89,7 +88,7 @@ async function runSearch(query) {
   let results;
   try {
     const pagefind = await loadPagefind();
-    const search = await pagefind.search(query);
+    const search = await searchFiches(pagefind, query);
     results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
   } catch {
     setStatus("La recherche est indisponible pour le moment.", true);
@@ -98,7 +97,7 @@ async function runSearch(query) {
   if (input.value.trim() !== query) return; // a newer search started meanwhile
   list.replaceChildren(...results.map(resultItem));
   if (results.length === 0) {
-    setStatus(`Aucune fiche ne correspond à « ${query} ».`, true);
+    setStatus(`Aucun résultat pour « ${query} ».`, true);
   } else {
     const count = results.length === 1 ? "1 fiche trouvée" : `${results.length} fiches trouvées`;
     setStatus(`${count} pour « ${query} ».`, false);
