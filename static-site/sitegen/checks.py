@@ -86,8 +86,9 @@ def discontinued_service_problems(site: Path) -> list[str]:
         text = re.sub(r"\s+", " ", " ".join(_read(page).all_text))
         for sentence in _sentences(text):
             if DISCONTINUED_NAME.search(sentence) and not PAST_TENSE.search(sentence):
+                quoted = sentence.strip()[:120]
                 problems.append(
-                    f"{relative}: « pré-plainte » présentée comme actuelle : « {sentence.strip()[:120]} »"
+                    f"{relative}: « pré-plainte » présentée comme actuelle : « {quoted} »"
                 )
     return problems
 

@@ -365,11 +365,13 @@ def test_date_and_time_fields_show_a_visible_focus(local_platform: Any, page: An
     page.goto(f"{local_platform.url}/signaler/point-de-deal/", wait_until="networkidle")
     for selector in ("input[type='date']", "input[type='time']"):
         field = page.locator(selector).first
-        before = field.evaluate("e => getComputedStyle(e).boxShadow + getComputedStyle(e).outlineStyle")
+        before = field.evaluate(
+            "e => getComputedStyle(e).boxShadow + getComputedStyle(e).outlineStyle"
+        )
         field.focus()
         style = field.evaluate(
-            "e => ({outline: getComputedStyle(e).outlineStyle, width: getComputedStyle(e).outlineWidth,"
-            " shadow: getComputedStyle(e).boxShadow})"
+            "e => { const s = getComputedStyle(e);"
+            " return {outline: s.outlineStyle, width: s.outlineWidth, shadow: s.boxShadow}; }"
         )
         assert style["outline"] != "none" and style["width"] != "0px", (selector, style)
         assert style["shadow"] != "none", (selector, style)

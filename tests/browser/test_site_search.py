@@ -69,7 +69,9 @@ def test_no_result_offers_the_wizard_and_the_chat(local_platform: Any, tab: Any)
     ).to_have_attribute("href", "/discuter/")
 
 
-def test_search_page_shows_the_fiche_for_an_everyday_sentence(local_platform: Any, tab: Any) -> None:
+def test_search_page_shows_the_fiche_for_an_everyday_sentence(
+    local_platform: Any, tab: Any
+) -> None:
     from playwright.sync_api import expect
 
     tab.goto(f"{local_platform.url}/recherche/?q=mon+mari+me+frappe", wait_until="networkidle")

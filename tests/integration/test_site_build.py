@@ -208,7 +208,8 @@ def test_fiche_reads_without_javascript(dist: Path, path: Path) -> None:
     ):
         assert heading in text.replace("\u2019", "'")
     checked = re.search(
-        r"Informations vérifiées le\s*<time datetime=\"(\d{4}-\d{2}-\d{2})\">\d{1,2}(er)? \w+ \d{4}",
+        r"Informations vérifiées le\s*"
+        r"<time datetime=\"(\d{4}-\d{2}-\d{2})\">\d{1,2}(er)? \w+ \d{4}",
         html,
     )
     if post.get("checked"):
