@@ -12,7 +12,7 @@
 const EXIT_URL = "https://www.google.fr/";
 const DOUBLE_PRESS_MS = 1000;
 const EXIT_FLAG = "moncommissariat.sortie"; // sessionStorage: « leave as soon as you load »
-const LAST_SENSITIVE = "moncommissariat.sensible"; // sessionStorage: the last sensitive entry
+const LAST_SENSITIVE = "moncommissariat.sensible"; // sessionStorage: sensitive entry just left
 const TRAVERSAL_GRACE_MS = 400;
 
 function clearSiteStorage() {
@@ -66,7 +66,7 @@ function leaveIfRequested() {
   if (exitRequested()) leaveNow();
 }
 
-/** Remember this entry as the latest sensitive one of the tab (for the next page to chain). */
+/** Remember this entry as the latest sensitive one of the tab, for the next page to chain. */
 function rememberSensitiveEntry(back) {
   try {
     window.sessionStorage.setItem(
@@ -94,7 +94,6 @@ export function markSensitiveEntry() {
     previous && previous.url !== window.location.href && previous.length + 1 === window.history.length;
   const back = follows ? previous.back + 1 : 0;
   window.history.replaceState({ ...(window.history.state || {}), mcBack: back }, "", window.location.href);
-  rememberSensitiveEntry(back);
   return back;
 }
 
@@ -133,8 +132,22 @@ window.addEventListener("moncommissariat:etape", (event) => {
   if (!sensitive) return;
   const back = Number.isInteger(previousBack) ? previousBack + 1 : 0;
   window.history.replaceState({ ...(window.history.state || {}), mcBack: back }, "", window.location.href);
-  rememberSensitiveEntry(back);
 });
+
+// Leaving a sensitive page for another page of the site: note it, so that page can chain.
+// (Only then: a visit that ends here writes nothing to the browser.)
+document.addEventListener(
+  "click",
+  (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!link || !exitIsOffered() || link.id === "quitter-rapidement") return;
+    const target = new URL(link.href, window.location.href);
+    if (target.origin !== window.location.origin || target.pathname === window.location.pathname) return;
+    const back = window.history.state?.mcBack;
+    if (Number.isInteger(back)) rememberSensitiveEntry(back);
+  },
+  true,
+);
 
 // A fresh visit of a sensitive page (not a Back/Forward) records its place in the run.
 const navigation = performance.getEntriesByType?.("navigation")?.[0];
