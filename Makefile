@@ -39,7 +39,8 @@ $(CONSOLE_DEPS): static-site/console/package-lock.json
 	touch $(CONSOLE_DEPS)
 
 SITE_SOURCES := $(shell find static-site \( -path static-site/dist -o -name node_modules \) -prune -o -type f -print 2>/dev/null)
-static-site/dist/.built: $(STAMP) $(CONSOLE_DEPS) $(SITE_SOURCES)
+# The site build generates the templates' and both JS apps' vocabulary from chalicelib/vocabulary.py.
+static-site/dist/.built: $(STAMP) $(CONSOLE_DEPS) $(SITE_SOURCES) chalicelib/vocabulary.py
 	$(PY) static-site/build.py --out static-site/dist
 	touch static-site/dist/.built
 

@@ -25,11 +25,11 @@ from chalicelib.websocket import edge
 app = Chalice(app_name="moncommissariat")
 app.experimental_feature_flags.update(["WEBSOCKETS"])
 app.register_blueprint(authorizer)
-app.register_blueprint(public)
-app.register_blueprint(chat_api)
-app.register_blueprint(officer_chat)
-app.register_blueprint(reports)
-app.register_blueprint(feedback)
+app.register_blueprint(public.blueprint)
+app.register_blueprint(chat_api.blueprint)
+app.register_blueprint(officer_chat.blueprint)
+app.register_blueprint(reports.blueprint)
+app.register_blueprint(feedback.blueprint)
 
 
 @app.middleware("all")

@@ -158,6 +158,7 @@ def export() -> dict[str, Any]:
         "presence": PRESENCE,
         "reportKinds": REPORT_KINDS,
         "reportStatuses": REPORT_STATUSES,
+        "targetStatuses": list(TARGET_STATUSES),
         "reportDetails": REPORT_DETAILS,
         "chatQuestions": CHAT_QUESTIONS,
         "surveyAnswers": SURVEY_ANSWERS,

@@ -74,7 +74,7 @@ def reports(aws: LocalAws) -> None:
     """A few signalements, two of them about the same spot, for the triage view."""
     import uuid
 
-    from chalicelib.api.http import validate
+    from chalicelib.fields import validate
     from chalicelib.reports.intake import submit
     from chalicelib.reports.schemas import ReportIn
 

@@ -2,74 +2,43 @@
 
 from __future__ import annotations
 
-from chalice.app import Blueprint, Response
+from chalice.app import Request, Response
 
-from chalicelib.api.http import guarded, json_response
-from chalicelib.api.openapi import operation
+from chalicelib.api.http import attachment
+from chalicelib.api.routes import Header, Routes
+from chalicelib.chat.schemas import PublicStatus
 from chalicelib.errors import InvalidInput
 
-chat_api = Blueprint(__name__)
+chat_api = Routes(__name__, tag="chat")
 
-TOKEN_HEADER = "x-resume-token"  # noqa: S105 - a header name, not a secret
+RESUME_TOKEN = Header("X-Resume-Token", "jeton de reprise de la conversation")
 
-operation(
-    "GET",
+
+@chat_api.get(
     "/status",
     summary="Disponibilité du chat (policiers en ligne, attente)",
-    tag="chat",
-    response="chalicelib.chat.schemas:PublicStatus",
+    cors=True,
+    cache_control="max-age=10",
 )
-
-
-@chat_api.route("/status", methods=["GET"], cors=True)
-@guarded
-def public_status() -> Response:
+def public_status() -> PublicStatus:
     """Officers online, people waiting and the estimated wait, for the site's home page."""
-    from chalicelib.chat.queue import estimate_seconds, mean_handle_seconds
-    from chalicelib.models import conversation as conversations
-    from chalicelib.models import officer as officers
+    from chalicelib.chat import records
 
-    online = officers.online_count()
-    waiting = conversations.waiting_count()
-    return json_response(
-        {
-            "open": online > 0,
-            "officers_online": online,
-            "waiting": waiting,
-            "estimated_wait_seconds": estimate_seconds(waiting, online, mean_handle_seconds()),
-        },
-        headers={"Cache-Control": "max-age=10"},
-    )
+    return PublicStatus.model_validate(records.public_status())
 
 
-operation(
-    "GET",
+@chat_api.get(
     "/conversations/{conversation_id}/transcript",
     summary="Transcription en texte brut (jeton de reprise dans X-Resume-Token)",
-    tag="chat",
     content_type="text/plain",
     errors=("not_found",),
-    headers=(("X-Resume-Token", "jeton de reprise de la conversation"),),
+    headers=(RESUME_TOKEN,),
 )
-
-
-@chat_api.route("/conversations/{conversation_id}/transcript", methods=["GET"])
-@guarded
-def transcript(conversation_id: str) -> Response:
+def transcript(conversation_id: str, request: Request) -> Response:
     """The plain-text transcript; the token travels in a header, never in the URL."""
     from chalicelib.chat.access import transcript as build
 
-    request = chat_api.current_request
-    token = str(request.headers.get(TOKEN_HEADER) or "")
     if len(conversation_id) > 64:
         raise InvalidInput("Identifiant trop long.", field="conversation_id")
-    text = build(conversation_id, token)
-    return Response(
-        body=text,
-        status_code=200,
-        headers={
-            "Content-Type": "text/plain; charset=utf-8",
-            "Cache-Control": "no-store",
-            "Content-Disposition": 'attachment; filename="conversation.txt"',
-        },
-    )
+    text = build(conversation_id, RESUME_TOKEN.read(request))
+    return attachment(text, "text/plain", "conversation.txt")

@@ -2,146 +2,81 @@
 
 from __future__ import annotations
 
-from chalice.app import Blueprint, Response
+from chalice.app import Request
 
-from chalicelib.api.authorizer import officer_auth
-from chalicelib.api.http import (
-    current_officer,
-    guarded,
-    json_response,
-    read_body,
-    read_query,
-    require_supervisor,
-)
-from chalicelib.api.openapi import operation
-from chalicelib.api.reports import client_address
+from chalicelib.api.http import client_address
+from chalicelib.api.routes import Routes
+from chalicelib.auth import OfficerIdentity
+from chalicelib.feedback import schemas
+from chalicelib.fields import PageQuery
 
-feedback = Blueprint(__name__)
-
-_S = "chalicelib.feedback.schemas:"
+# Citizens' forms: each answer is a new record (201).
+feedback = Routes(__name__, tag="avis", status=201)
+supervision = feedback.section(tag="policiers", officer=True)
 THANKS = "Merci, votre réponse est enregistrée."
+SIGNED_UP = "Merci ! Nous vous contacterons pour le prochain atelier."
 
-operation(
-    "POST",
+
+def _recorded(message: str) -> schemas.Recorded:
+    return schemas.Recorded(status="enregistre", message=message)
+
+
+@feedback.post(
     "/feedback/chat",
     summary="Répondre au questionnaire après une conversation terminée",
-    tag="avis",
-    request=_S + "ChatSurveyIn",
-    response=_S + "Recorded",
-    status=201,
     errors=("not_found", "conflict"),
 )
-
-
-@feedback.route("/feedback/chat", methods=["POST"])
-@guarded
-def answer_chat_survey() -> Response:
+def answer_chat_survey(body: schemas.ChatSurveyIn) -> schemas.Recorded:
     """One survey per closed conversation, proven by the citizen's resume token."""
     from chalicelib.feedback import surveys
-    from chalicelib.feedback.schemas import ChatSurveyIn, Recorded
 
-    surveys.answer_chat_survey(read_body(feedback.current_request, ChatSurveyIn))
-    return json_response(Recorded(status="enregistre", message=THANKS), 201)
+    surveys.answer_chat_survey(body)
+    return _recorded(THANKS)
 
 
-operation(
-    "POST",
+@feedback.post(
     "/feedback/non-users",
     summary="Questionnaire pour les personnes qui n'ont jamais utilisé le service",
-    tag="avis",
-    request=_S + "NonUserSurveyIn",
-    response=_S + "Recorded",
-    status=201,
     errors=("rate_limited",),
 )
-
-
-@feedback.route("/feedback/non-users", methods=["POST"])
-@guarded
-def answer_non_user_survey() -> Response:
+def answer_non_user_survey(body: schemas.NonUserSurveyIn, request: Request) -> schemas.Recorded:
     """« Auriez-vous souhaité faire vos démarches en ligne ? Jusqu'où ? »"""
     from chalicelib.feedback import surveys
-    from chalicelib.feedback.schemas import NonUserSurveyIn, Recorded
 
-    request = feedback.current_request
-    surveys.answer_non_user_survey(read_body(request, NonUserSurveyIn), client_address(request))
-    return json_response(Recorded(status="enregistre", message=THANKS), 201)
+    surveys.answer_non_user_survey(body, client_address(request))
+    return _recorded(THANKS)
 
 
-operation(
-    "POST",
+@feedback.post(
     "/feedback/volunteers",
     summary="S'inscrire comme volontaire pour les ateliers",
-    tag="avis",
-    request=_S + "VolunteerIn",
-    response=_S + "Recorded",
-    status=201,
     errors=("rate_limited",),
 )
-
-
-@feedback.route("/feedback/volunteers", methods=["POST"])
-@guarded
-def sign_up_volunteer() -> Response:
+def sign_up_volunteer(body: schemas.VolunteerIn, request: Request) -> schemas.Recorded:
     """Name, contact, availability and explicit consent; kept 90 days."""
     from chalicelib.feedback import volunteers
-    from chalicelib.feedback.schemas import Recorded, VolunteerIn
 
-    request = feedback.current_request
-    volunteers.sign_up(read_body(request, VolunteerIn), client_address(request))
-    return json_response(
-        Recorded(
-            status="enregistre",
-            message="Merci ! Nous vous contacterons pour le prochain atelier.",
-        ),
-        201,
-    )
+    volunteers.sign_up(body, client_address(request))
+    return _recorded(SIGNED_UP)
 
 
-operation(
-    "GET",
-    "/officer/volunteers",
-    summary="Volontaires des ateliers (superviseurs)",
-    tag="policiers",
-    query=_S + "PageQuery",
-    response=_S + "VolunteerPage",
-    auth=True,
-)
-
-
-@feedback.route("/officer/volunteers", methods=["GET"], authorizer=officer_auth)
-@guarded
-def list_volunteers() -> Response:
-    """Volunteers still within their 90 days, newest first; supervisors only."""
+@supervision.get("/officer/volunteers", summary="Volontaires des ateliers (superviseurs)")
+def list_volunteers(query: PageQuery, officer: OfficerIdentity) -> schemas.VolunteerPage:
+    """Volunteers still within their 90 days, newest first; supervisors only (the domain
+    says so with its own words)."""
     from chalicelib.feedback import volunteers
-    from chalicelib.feedback.schemas import PageQuery, VolunteerPage
 
-    request = feedback.current_request
-    officer = current_officer(request)
-    query = read_query(request, PageQuery)
     items, next_cursor = volunteers.list_volunteers(officer, query.limit, query.next)
-    return json_response(VolunteerPage.model_validate({"items": items, "next": next_cursor}))
+    return schemas.VolunteerPage.model_validate({"items": items, "next": next_cursor})
 
 
-operation(
-    "GET",
+@supervision.get(
     "/officer/feedback/summary",
     summary="Résultats agrégés des questionnaires et des signalements (superviseurs)",
-    tag="policiers",
-    query=_S + "SummaryQuery",
-    response=_S + "FeedbackSummary",
-    auth=True,
+    supervisor=True,
 )
-
-
-@feedback.route("/officer/feedback/summary", methods=["GET"], authorizer=officer_auth)
-@guarded
-def feedback_summary() -> Response:
+def feedback_summary(query: schemas.SummaryQuery) -> schemas.FeedbackSummary:
     """Aggregates from the daily counters: survey answers, volunteers, reports by kind/status."""
     from chalicelib.feedback import surveys
-    from chalicelib.feedback.schemas import FeedbackSummary, SummaryQuery
 
-    request = feedback.current_request
-    require_supervisor(current_officer(request))
-    query = read_query(request, SummaryQuery)
-    return json_response(FeedbackSummary.model_validate(surveys.summary(query.days)))
+    return schemas.FeedbackSummary.model_validate(surveys.summary(query.days))

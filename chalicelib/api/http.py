@@ -1,4 +1,5 @@
-"""HTTP edge helpers: reading bodies with pydantic, the one error mapping, JSON answers."""
+"""HTTP edge helpers: reading bodies and query strings, the one error mapping, answers,
+who is calling (the officer, the citizen's address)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from chalice.app import Request, Response
 
 from chalicelib.auth import OfficerIdentity
+from chalicelib.config import settings
 from chalicelib.errors import (
     DomainError,
     Forbidden,
@@ -17,8 +19,8 @@ from chalicelib.errors import (
     InvalidJson,
     PayloadTooLarge,
     Unauthorized,
-    from_validation_error,
 )
+from chalicelib.fields import validate
 from chalicelib.observability import logger
 
 if TYPE_CHECKING:
@@ -32,13 +34,24 @@ MAX_BODY_BYTES = 64 * 1024
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """A JSON answer (pydantic models are dumped by alias, without None)."""
-    if hasattr(body, "model_dump"):
-        body = body.model_dump(mode="json", by_alias=True, exclude_none=True)
+    """A JSON answer of JSON-ready data."""
     return Response(
         body=json.dumps(body, ensure_ascii=False),
         status_code=status,
         headers={**JSON_HEADERS, **(headers or {})},
+    )
+
+
+def attachment(text: str, content_type: str, filename: str) -> Response:
+    """A text file the browser saves (never cached: it holds personal data)."""
+    return Response(
+        body=text,
+        status_code=200,
+        headers={
+            "Content-Type": f"{content_type}; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
     )
 
 
@@ -84,22 +97,14 @@ def read_json(request: Request) -> Any:
         raise InvalidJson() from error
 
 
-def validate(model: type[M], data: Any) -> M:
-    """``data`` validated by ``model``, or InvalidInput naming every bad field."""
-    from pydantic import ValidationError
-
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        raise from_validation_error(error) from error
-
-
 def read_body(request: Request, model: type[M]) -> M:
-    """The JSON body validated by ``model``, or an error naming the bad fields."""
+    """The JSON object body read by ``model`` (its ``from_body`` when it has one), or an
+    error naming the bad fields."""
     data = read_json(request)
     if not isinstance(data, dict):
         raise InvalidInput("Un objet JSON est attendu.", field="body")
-    return validate(model, data)
+    reader: Callable[[dict[str, Any]], M] | None = getattr(model, "from_body", None)
+    return reader(data) if reader is not None else validate(model, data)
 
 
 def read_query(request: Request, model: type[M]) -> M:
@@ -123,3 +128,26 @@ def require_supervisor(officer: OfficerIdentity) -> None:
     """Refuse a route reserved to supervisors."""
     if not officer.is_supervisor:
         raise Forbidden("Réservé aux superviseurs.")
+
+
+def client_address(request: Request) -> str:
+    """The citizen's IP address, for rate limits (never stored in clear).
+
+    ``requestContext.identity.sourceIp`` is the address that reached API
+    Gateway. Behind ``TRUSTED_PROXY_HOPS`` trusted proxies (CloudFront: 1), the
+    client is the entry that the outermost trusted proxy appended to
+    ``X-Forwarded-For``; entries further left are the client's own claims.
+    """
+    identity = (request.context or {}).get("identity") or {}
+    source = str(identity.get("sourceIp") or "unknown")
+    hops = settings().trusted_proxy_hops
+    if hops <= 0:
+        return source
+    forwarded = [
+        part.strip()
+        for part in str(request.headers.get("x-forwarded-for", "")).split(",")
+        if part.strip()
+    ]
+    if forwarded and forwarded[-1] == source:
+        forwarded.pop()
+    return forwarded[-hops] if len(forwarded) >= hops else source

@@ -1,37 +1,32 @@
-"""Public HTTP routes that need no identity: health."""
+"""Public HTTP routes that need no identity: health, and the OpenAPI document itself."""
 
 from __future__ import annotations
 
-from chalice.app import Blueprint, Response
+from chalice.app import Response
 
-from chalicelib.api.http import guarded, json_response
-from chalicelib.api.openapi import document, operation
+from chalicelib.api.http import json_response
+from chalicelib.api.openapi import document
+from chalicelib.api.routes import Routes
 from chalicelib.config import settings
+from chalicelib.fields import Answer
 
-public = Blueprint(__name__)
-
-operation(
-    "GET",
-    "/health",
-    summary="État du service et version",
-    tag="public",
-    response="chalicelib.api.schemas:Health",
-)
+public = Routes(__name__, tag="public")
 
 
-@public.route("/health", methods=["GET"], cors=True)
-@guarded
-def health() -> Response:
+class Health(Answer):
+    status: str
+    version: str
+    stage: str
+
+
+@public.get("/health", summary="État du service et version", cors=True)
+def health() -> Health:
     """Liveness: the app answers and says which version it runs."""
     conf = settings()
-    return json_response({"status": "ok", "version": conf.version, "stage": conf.stage})
+    return Health(status="ok", version=conf.version, stage=conf.stage)
 
 
-operation("GET", "/openapi.json", summary="Ce document OpenAPI", tag="public")
-
-
-@public.route("/openapi.json", methods=["GET"], cors=True)
-@guarded
+@public.get("/openapi.json", summary="Ce document OpenAPI", cors=True)
 def openapi_document() -> Response:
     """The OpenAPI document of every HTTP route."""
     return json_response(document())

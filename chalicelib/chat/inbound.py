@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.config import settings
+from chalicelib.fields import Link
 from chalicelib.vocabulary import Outcome, PresenceStatus, Topic
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -102,13 +103,6 @@ class Presence(Frame):
 
 class TakeNext(Frame):
     type: Literal["take_next"]
-
-
-class Link(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    label: str = Field(min_length=1, max_length=120)
-    url: str = Field(max_length=500, pattern=r"^(https://[^\s<>\"']+|/[A-Za-z0-9/_#?=&.-]*)$")
 
 
 class Close(Frame):

@@ -1,55 +1,63 @@
-"""HTTP models of the chat routes (imported lazily by the views and the OpenAPI document)."""
+"""HTTP models of the chat routes: query strings, bodies and answers."""
 
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import ConfigDict, Field
 
-from pydantic import BaseModel, ConfigDict, Field
+from chalicelib.fields import Answer, Body, Link, PageQuery, Query
+from chalicelib.vocabulary import PresenceStatus
 
 DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
-class PublicStatus(BaseModel):
+class PublicStatus(Answer):
     open: bool
     officers_online: int
     waiting: int
     estimated_wait_seconds: int
 
 
-class HistoryQuery(BaseModel):
+class HistoryQuery(PageQuery):
+    """A day of conversations (default today), page by page."""
+
     model_config = ConfigDict(extra="forbid")
 
     day: str | None = Field(default=None, pattern=DAY)
-    cursor: str | None = Field(default=None, max_length=2000)
-    limit: int = Field(default=25, ge=1, le=100)
 
 
-class ConversationRow(BaseModel):
+class ConversationFacts(Answer):
+    """What a list row and the full view of a conversation both show."""
+
     conversation_id: str
-    status: str
+    status: str = Field(description="waiting, active, closed, cancelled ou abandoned.")
     topic: str
-    urgent: bool
-    created_at: float
-    officer_id: str | None = None
-    outcome: str | None = None
-    closed_at: float | None = None
-    messages: int = 0
+    urgent: bool = Field(description="Sujet prioritaire : passe en tête de la file.")
+    created_at: float = Field(description="Début de la demande, en secondes Unix (UTC).")
+    officer_id: str | None = Field(None, description="Le policier qui a la conversation.")
+    outcome: str | None = Field(None, description="L'orientation donnée à la clôture.")
 
 
-class HistoryPage(BaseModel):
+class ConversationRow(ConversationFacts):
+    closed_at: float | None = Field(None, description="Clôture, en secondes Unix (UTC).")
+    messages: int = Field(0, description="Nombre de messages échangés.")
+
+
+class HistoryPage(Answer):
+    keep_nulls = True
+
     day: str
     items: list[ConversationRow]
     next: str | None = None
 
 
-class MessagesQuery(BaseModel):
+class MessagesQuery(Query):
     model_config = ConfigDict(extra="forbid")
 
     after: int = Field(default=0, ge=0, le=1_000_000)
     limit: int = Field(default=100, ge=1, le=500)
 
 
-class MessageOut(BaseModel):
+class MessageOut(Answer):
     seq: int
     kind: str
     sender: str
@@ -57,80 +65,66 @@ class MessageOut(BaseModel):
     sent_at: float
 
 
-class ConversationDetail(BaseModel):
-    conversation_id: str
-    status: str
-    topic: str
-    urgent: bool
-    created_at: float
-    officer_id: str | None = None
-    outcome: str | None = None
+class ConversationDetail(ConversationFacts):
+    keep_nulls = True
+
     links: list[dict[str, str]] = Field(default_factory=list)
     history: list[dict[str, object]] = Field(default_factory=list)
     messages: list[MessageOut]
     next_after: int | None = None
 
 
-class QueueItem(BaseModel):
+class QueueItem(Answer):
     conversation_id: str
     topic: str
     urgent: bool
     waiting_seconds: int
 
 
-class QueueState(BaseModel):
+class QueueState(Answer):
     waiting: int
     urgent: int
     oldest_wait_seconds: int
     items: list[QueueItem]
 
 
-class OfficerPresence(BaseModel):
+class OfficerPresence(Answer):
     officer_id: str
     username: str
-    status: Literal["online", "away", "offline"]
+    status: PresenceStatus
     active_count: int
     capacity: int
 
 
-class OfficerList(BaseModel):
+class OfficerList(Answer):
     items: list[OfficerPresence]
 
 
-class CannedLink(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    label: str = Field(min_length=1, max_length=120)
-    url: str = Field(max_length=500, pattern=r"^(https://[^\s<>\"']+|/[A-Za-z0-9/_#?=&.-]*)$")
-
-
-class CannedIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CannedIn(Body):
     title: str = Field(min_length=1, max_length=120)
     text: str = Field(min_length=1, max_length=2000)
-    link: CannedLink | None = None
+    link: Link | None = None
 
 
-class CannedOut(BaseModel):
+class CannedOut(Answer):
     id: str
     title: str
     text: str
     updated_at: float
-    link: CannedLink | None = None
+    link: Link | None = None
 
 
-class CannedList(BaseModel):
+class CannedList(Answer):
     items: list[CannedOut]
 
 
-class StatsQuery(BaseModel):
+class StatsQuery(Query):
     model_config = ConfigDict(extra="forbid")
 
     days: int = Field(default=14, ge=1, le=92)
 
 
-class Figures(BaseModel):
+class Figures(Answer):
     """Chat counters over a period (one day, or the whole range)."""
 
     started: int
@@ -158,12 +152,14 @@ class Totals(Figures):
     median_handle_seconds: float | None = None
 
 
-class NowFigures(BaseModel):
+class NowFigures(Answer):
     waiting: int
     officers_online: int
 
 
-class ChatDashboard(BaseModel):
+class ChatDashboard(Answer):
+    keep_nulls = True
+
     days: list[DayFigures]
     totals: Totals
     now: NowFigures

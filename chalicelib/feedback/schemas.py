@@ -1,23 +1,22 @@
-"""Pydantic models of the feedback routes (imported inside the views and by OpenAPI only)."""
+"""Pydantic models of the feedback routes: the two surveys, the sign-up, what supervisors read."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from chalicelib.reports.schemas import (
-    CONTACT_PATTERN,
+from chalicelib.fields import (
+    Answer,
     Body,
+    ContactText,
     Query,
     Text100,
     Text500,
     Text2000,
     Whole,
+    distinct,
 )
-
-# The volunteers list pages like the report lists (declared as this module's in OpenAPI).
-from chalicelib.reports.schemas import PageQuery as PageQuery
 from chalicelib.vocabulary import (
     CHAT_QUESTIONS,
     NON_USER_QUESTIONS,
@@ -54,19 +53,12 @@ class NonUserSurveyIn(Body):
     )
     comment: Text2000 | None = None
 
-    @field_validator("how_far")
-    @classmethod
-    def _no_repeated_choice(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("Un même choix est coché deux fois.")
-        return value
+    _choices = field_validator("how_far")(distinct("Un même choix est coché deux fois."))
 
 
 class VolunteerIn(Body):
     name: Text100
-    reach: str = Field(
-        pattern=CONTACT_PATTERN, max_length=120, description="Adresse e-mail ou téléphone."
-    )
+    reach: ContactText
     availability: Text500 = Field(description="Vos disponibilités, en quelques mots.")
     consent: Literal[True] = Field(
         description="Accord explicite pour que vos coordonnées soient gardées 90 jours."
@@ -83,12 +75,12 @@ class VolunteerIn(Body):
         return value
 
 
-class Recorded(BaseModel):
+class Recorded(Answer):
     status: Literal["enregistre"]
     message: str
 
 
-class VolunteerOut(BaseModel):
+class VolunteerOut(Answer):
     volunteer_id: str
     name: str
     reach: str
@@ -97,7 +89,7 @@ class VolunteerOut(BaseModel):
     expires_at: str
 
 
-class VolunteerPage(BaseModel):
+class VolunteerPage(Answer):
     items: list[VolunteerOut]
     next: str | None = None
 
@@ -106,32 +98,32 @@ class SummaryQuery(Query):
     days: int = Field(30, ge=1, le=366, description="Nombre de jours, jusqu'à aujourd'hui.")
 
 
-class RatingSummary(BaseModel):
+class RatingSummary(Answer):
     average: float | None = None
     distribution: dict[str, int]
 
 
-class ChatSummary(BaseModel):
+class ChatSummary(Answer):
     responses: int
     questions: dict[str, dict[str, int]]
     labels: dict[str, str]
     rating: RatingSummary
 
 
-class NonUserSummary(BaseModel):
+class NonUserSummary(Answer):
     responses: int
     wanted_online: dict[str, int]
     how_far: dict[str, int]
     labels: dict[str, str]
 
 
-class ReportsSummary(BaseModel):
+class ReportsSummary(Answer):
     received: int
     by_kind: dict[str, int]
     entered_status: dict[str, int]
 
 
-class DaySummary(BaseModel):
+class DaySummary(Answer):
     day: str
     reports_received: int
     chat_responses: int
@@ -139,7 +131,7 @@ class DaySummary(BaseModel):
     volunteers: int
 
 
-class FeedbackSummary(BaseModel):
+class FeedbackSummary(Answer):
     first_day: str
     last_day: str
     chat: ChatSummary

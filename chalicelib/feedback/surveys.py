@@ -83,16 +83,23 @@ def answer_chat_survey(survey: ChatSurveyIn) -> None:
     )
 
 
-def answer_non_user_survey(survey: NonUserSurveyIn, client: str) -> None:
-    """Record one answer of someone who never used the service (rate-limited per client)."""
+def limit_anonymous_client(client: str, message: str) -> None:
+    """Count one anonymous write (non-user survey, volunteer sign-up) of ``client``; one
+    limit covers both, so switching forms does not double the allowance."""
     conf = settings()
     ratelimit.enforce(
         "feedback-client",
         client,
         conf.feedback_per_client_per_window,
         conf.rate_window_seconds,
-        TOO_MANY_ANSWERS,
+        message,
     )
+
+
+def answer_non_user_survey(survey: NonUserSurveyIn, client: str) -> None:
+    """Record one answer of someone who never used the service (rate-limited per client)."""
+    limit_anonymous_client(client, TOO_MANY_ANSWERS)
+    conf = settings()
     at = now()
     save_non_user_survey(
         NonUserSurvey(

@@ -9,7 +9,7 @@ from chalicelib.auth import OfficerIdentity
 from chalicelib.clock import iso_time, now
 from chalicelib.config import settings
 from chalicelib.errors import Forbidden
-from chalicelib.models import ratelimit
+from chalicelib.feedback.surveys import limit_anonymous_client
 from chalicelib.models.feedback import VOLUNTEERS_PK, Volunteer, save_volunteer, volunteers_page
 from chalicelib.stats.counters import record
 
@@ -21,14 +21,8 @@ TOO_MANY_SIGNUPS = "Vous avez envoyé beaucoup d'inscriptions en peu de temps. R
 
 def sign_up(volunteer: VolunteerIn, client: str) -> str:
     """Store a volunteer (consent was checked at the edge); returns their id."""
+    limit_anonymous_client(client, TOO_MANY_SIGNUPS)
     conf = settings()
-    ratelimit.enforce(
-        "feedback-client",
-        client,
-        conf.feedback_per_client_per_window,
-        conf.rate_window_seconds,
-        TOO_MANY_SIGNUPS,
-    )
     at = now()
     created_at = iso_time(at)
     volunteer_id = secrets.token_hex(8)

@@ -15,7 +15,7 @@ from pynamodb.models import Model
 
 from chalicelib.clock import now
 from chalicelib.models.base import is_condition_failure, register
-from chalicelib.models.report_cursor import CursorError, decode_cursor, encode_cursor
+from chalicelib.models.cursor import CursorError, decode_cursor, encode_cursor
 
 VOLUNTEERS_PK = "volunteers"
 SURVEY_SK = "survey"
@@ -101,9 +101,11 @@ def save_volunteer(volunteer: Volunteer) -> None:
 
 def volunteers_page(limit: int, cursor: str | None) -> tuple[list[Volunteer], str | None]:
     """One page of unexpired volunteers, newest first (one Query)."""
-    start = decode_cursor(cursor, "volunteers", ("pk", "sk")) if cursor else None
-    if start is not None and start["pk"]["S"] != VOLUNTEERS_PK:
-        raise CursorError()
+    start = (
+        decode_cursor(cursor, "volunteers", {"pk": "S", "sk": "S"}, fixed={"pk": VOLUNTEERS_PK})
+        if cursor
+        else None
+    )
     try:
         response = Volunteer._get_connection().query(
             VOLUNTEERS_PK,

@@ -1,103 +1,44 @@
 """Pydantic models of the report routes: request bodies, query strings, answers.
 
-Imported inside the views and by the OpenAPI generator only (cold start).
 Bodies are *strict* (no "12" for 12, no 1 for true) and closed (unknown fields
 refused), so what the OpenAPI document says is exactly what is accepted.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    RootModel,
-    StringConstraints,
-    field_validator,
-)
+from pydantic import ConfigDict, Field, RootModel, field_validator
 
+from chalicelib.fields import (
+    POSTCODE_PATTERN,
+    TIME_PATTERN,
+    Answer,
+    Body,
+    ContactText,
+    DateText,
+    DeptText,
+    Edge,
+    PageQuery,
+    Query,
+    Text100,
+    Text200,
+    Text500,
+    Text1000,
+    Text5000,
+    Whole,
+    absent,
+    check_date,
+    distinct,
+    optional_parameter,
+    validate,
+)
 from chalicelib.vocabulary import ReportKind as Kind
 from chalicelib.vocabulary import ReportStatus as Status
 from chalicelib.vocabulary import TargetStatus
 
-# -- shared pieces ---------------------------------------------------------------
-
-
-# Free texts: not blank (at least one visible character), bounded.
-_NOT_BLANK = r"\S"
-Text100 = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=_NOT_BLANK)]
-Text200 = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_NOT_BLANK)]
-Text500 = Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=_NOT_BLANK)]
-Text1000 = Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=_NOT_BLANK)]
-Text2000 = Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=_NOT_BLANK)]
-Text5000 = Annotated[str, StringConstraints(min_length=1, max_length=5000, pattern=_NOT_BLANK)]
-
-POSTCODE_PATTERN = r"^(?:(?:0[1-9]|[1-8][0-9]|9[0-5])[0-9]{3}|9[78][0-9]{3})$"
-DEPT_PATTERN = r"^(?:0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6]|98[0-9])$"
-DATE_PATTERN = r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
-TIME_PATTERN = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
-# An e-mail address or a phone number, to be called back.
-CONTACT_PATTERN = (
-    r"^(?:[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*\.[A-Za-z]{2,24}"
-    r"|\+?[0-9][0-9 .()-]{5,19})$"
-)
-PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 PhotoType = Literal["image/jpeg", "image/png", "image/webp"]
 Day = Literal["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-
-
-def check_date(value: str | None) -> str | None:
-    """A real calendar date (the pattern alone lets 2026-02-31 through)."""
-    if value is None:
-        return value
-    try:
-        date.fromisoformat(value)
-    except ValueError as error:
-        raise ValueError("Cette date n'existe pas (format attendu : AAAA-MM-JJ).") from error
-    return value
-
-
-def _integral(value: Any) -> Any:
-    """``4.0`` is the integer 4 in JSON Schema: accept it as such (``4.5`` stays refused)."""
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-# A whole number in a strict body (JSON Schema ``integer``).
-Whole = Annotated[int, BeforeValidator(_integral)]
-DateText = Annotated[str, Field(pattern=DATE_PATTERN, json_schema_extra={"format": "date"})]
-DeptText = Annotated[str, Field(pattern=DEPT_PATTERN, description="Département : 75, 2A, 974…")]
-CursorText = Annotated[str, Field(min_length=1, max_length=2048)]
-
-
-class Body(BaseModel):
-    """A request body: strict types, no unknown field."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-
-def optional_parameter(schema: dict[str, Any]) -> None:
-    """JSON schema of an optional query parameter: absent, never ``null``."""
-    options = schema.pop("anyOf", None) or []
-    for option in options:
-        if option.get("type") != "null":
-            schema.update(option)
-    if schema.get("default", "") is None:
-        del schema["default"]
-
-
-def absent() -> Any:
-    """Default of an optional query parameter (see :func:`optional_parameter`)."""
-    return Field(None, json_schema_extra=optional_parameter)
-
-
-class Query(BaseModel):
-    """A query string: values arrive as text, unknown parameters are ignored."""
-
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
 # -- submission ------------------------------------------------------------------
@@ -131,13 +72,7 @@ class ObservedIn(Body):
     time_ranges: list[TimeRange] = Field(default_factory=list, max_length=6)
     since: DateText | None = None
 
-    @field_validator("days")
-    @classmethod
-    def _no_repeated_day(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("Un même jour est indiqué deux fois.")
-        return value
-
+    _days = field_validator("days")(distinct("Un même jour est indiqué deux fois."))
     _since = field_validator("since")(check_date)
 
 
@@ -145,9 +80,7 @@ class ContactIn(Body):
     """Optional: how the police may call the citizen back (kept 90 days)."""
 
     name: Text100 | None = None
-    reach: str = Field(
-        pattern=CONTACT_PATTERN, max_length=120, description="Adresse e-mail ou téléphone."
-    )
+    reach: ContactText
 
 
 class DealDetails(Body):
@@ -166,12 +99,9 @@ class RodeoDetails(Body):
     )
     at_night: bool | None = None
 
-    @field_validator("vehicle_types")
-    @classmethod
-    def _no_repeated_type(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("Un même type de véhicule est indiqué deux fois.")
-        return value
+    _types = field_validator("vehicle_types")(
+        distinct("Un même type de véhicule est indiqué deux fois.")
+    )
 
 
 class AnimalDetails(Body):
@@ -221,18 +151,31 @@ REPORT_MODELS: dict[str, type[_ReportBase]] = {
 }
 
 
-class ReportIn(RootModel[Annotated[ReportInput, Field(discriminator="kind")]]):
-    """A new report: one schema per kind, chosen by ``kind`` (the OpenAPI request body)."""
-
-
-class KindProbe(BaseModel):
+class KindProbe(Edge):
     """First step of reading a report: which kind, so errors name fields without a prefix."""
 
     model_config = ConfigDict(extra="allow", strict=True)
     kind: Kind
 
 
-class SubmittedReport(BaseModel):
+class ReportIn(RootModel[Any]):
+    """A new report: one schema per kind, chosen by ``kind`` (the OpenAPI request body)."""
+
+    # Declared as a field, not as RootModel[...]: parametrizing would build the validator
+    # at import.
+    model_config = ConfigDict(defer_build=True)
+    root: Annotated[ReportInput, Field(discriminator="kind")]
+
+    @classmethod
+    def from_body(cls, data: dict[str, Any]) -> ReportIn:
+        """Read in two steps — the kind, then that kind's model — so that errors name
+        fields as the citizen sent them (``location.postcode``, not
+        ``point_de_deal.location.postcode``)."""
+        kind = validate(KindProbe, data).kind
+        return cls(validate(REPORT_MODELS[kind], data))
+
+
+class SubmittedReport(Answer):
     report_id: str
     tracking_code: str = Field(
         description="À conserver : seul moyen de suivre le signalement, affiché une seule fois."
@@ -244,7 +187,7 @@ class SubmittedReport(BaseModel):
     message: str
 
 
-class TrackedReport(BaseModel):
+class TrackedReport(Answer):
     status: Status
     status_label: str
     received_at: str
@@ -258,12 +201,12 @@ class PhotoUploadIn(Body):
     content_type: PhotoType
 
 
-class PresignedPost(BaseModel):
+class PresignedPost(Answer):
     url: str
     fields: dict[str, str]
 
 
-class PhotoUpload(BaseModel):
+class PhotoUpload(Answer):
     photo_id: str
     upload: PresignedPost
     expires_in: int
@@ -271,7 +214,7 @@ class PhotoUpload(BaseModel):
     content_type: PhotoType
 
 
-class PhotoDone(BaseModel):
+class PhotoDone(Answer):
     photo_id: str
     status: Literal["clean"]
     content_type: PhotoType
@@ -283,32 +226,19 @@ class PhotoDone(BaseModel):
 # -- officers --------------------------------------------------------------------
 
 
-class PageQuery(Query):
-    limit: int = Field(25, ge=1, le=100, description="Taille de la page (plafonnée).")
-    next: CursorText | None = Field(
-        None,
-        description="Curseur opaque de la page suivante.",
-        json_schema_extra=optional_parameter,
-    )
-
-
-class ReportListQuery(PageQuery):
-    kind: Kind | None = absent()
-    status: Status | None = absent()
-    dept: DeptText | None = absent()
-    from_: DateText | None = Field(None, alias="from", json_schema_extra=optional_parameter)
-    to: DateText | None = absent()
-
-    _dates = field_validator("from_", "to")(check_date)
-
-
 class SpotListQuery(PageQuery):
+    """Filters shared by every list: kind, département, period (days, both included)."""
+
     kind: Kind | None = absent()
     dept: DeptText | None = absent()
     from_: DateText | None = Field(None, alias="from", json_schema_extra=optional_parameter)
     to: DateText | None = absent()
 
     _dates = field_validator("from_", "to")(check_date)
+
+
+class ReportListQuery(SpotListQuery):
+    status: Status | None = absent()
 
 
 class ExportQuery(Query):
@@ -319,7 +249,7 @@ class ExportQuery(Query):
     _dates = field_validator("from_", "to")(check_date)
 
 
-class ReportSummary(BaseModel):
+class ReportSummary(Answer):
     report_id: str
     kind: Kind
     kind_label: str
@@ -333,12 +263,12 @@ class ReportSummary(BaseModel):
     spot_id: str
 
 
-class ReportPage(BaseModel):
+class ReportPage(Answer):
     items: list[ReportSummary]
     next: str | None = None
 
 
-class LocationOut(BaseModel):
+class LocationOut(Answer):
     address: str
     postcode: str
     commune: str
@@ -347,7 +277,7 @@ class LocationOut(BaseModel):
     lon: float | None = None
 
 
-class PhotoView(BaseModel):
+class PhotoView(Answer):
     photo_id: str
     url: str = Field(description="Lien de lecture temporaire.")
     expires_in: int
@@ -356,13 +286,13 @@ class PhotoView(BaseModel):
     height: int
 
 
-class ContactOut(BaseModel):
+class ContactOut(Answer):
     name: str | None = None
     reach: str
     expires_at: str
 
 
-class HistoryEntry(BaseModel):
+class HistoryEntry(Answer):
     at: str
     officer: str
     from_status: Status
@@ -387,7 +317,7 @@ class StatusChangeIn(Body):
     note: Text1000
 
 
-class StatusChanged(BaseModel):
+class StatusChanged(Answer):
     report_id: str
     status: Status
     status_label: str
@@ -395,7 +325,7 @@ class StatusChanged(BaseModel):
     event: HistoryEntry
 
 
-class SpotSummary(BaseModel):
+class SpotSummary(Answer):
     spot_id: str
     kind: Kind
     kind_label: str
@@ -412,12 +342,12 @@ class SpotSummary(BaseModel):
     last_at: str
 
 
-class SpotPage(BaseModel):
+class SpotPage(Answer):
     items: list[SpotSummary]
     next: str | None = None
 
 
-class SpotReports(BaseModel):
+class SpotReports(Answer):
     spot: SpotSummary
     items: list[ReportSummary]
     next: str | None = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.auth import OfficerIdentity
 from chalicelib.clock import iso_time, now
@@ -27,8 +27,12 @@ from chalicelib.models.report_index import (
     partition_value,
     query_page,
 )
+from chalicelib.reports import photos
 from chalicelib.stats.counters import record
 from chalicelib.vocabulary import REPORT_KINDS, REPORT_STATUSES, label
+
+if TYPE_CHECKING:
+    from chalicelib.reports.schemas import ReportListQuery, SpotListQuery
 
 NO_SUCH_REPORT = "Ce signalement n'existe pas ou n'est plus conservé."
 NO_SUCH_SPOT = "Ce lieu n'existe pas ou n'est plus conservé."
@@ -61,27 +65,28 @@ def _decode(raw: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def list_reports(
-    *,
-    kind: str | None,
-    status: str | None,
-    dept: str | None,
-    since: str | None,
-    until: str | None,
-    limit: int,
-    cursor: str | None,
-) -> Listing:
-    """Reports matching the filters, newest first, one page (one Query)."""
-    filters = {"kind": kind, "status": status, "dept": dept}
+def _page(
+    entity: str, filters: dict[str, str | None], query: SpotListQuery
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page (one Query) of the index serving ``filters`` over the query's period:
+    raw items and the next cursor."""
     page = query_page(
         index_for(filters),
-        partition_value("report", filters),
-        since=since,
-        until=until,
-        limit=_page_size(limit),
-        cursor=cursor,
+        partition_value(entity, filters),
+        since=query.from_,
+        until=query.to,
+        limit=_page_size(query.limit),
+        cursor=query.next,
     )
-    return Listing([report_row(_decode(raw)) for raw in page.items], page.next)
+    return page.items, page.next
+
+
+def list_reports(query: ReportListQuery) -> Listing:
+    """Reports matching the filters (kind, status, département, period), newest first,
+    one page (one Query)."""
+    filters = {"kind": query.kind, "status": query.status, "dept": query.dept}
+    items, next_cursor = _page("report", filters, query)
+    return Listing([report_row(_decode(raw)) for raw in items], next_cursor)
 
 
 def spot_row(raw: dict[str, Any]) -> dict[str, Any]:
@@ -95,27 +100,11 @@ def spot_row(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def list_spots(
-    *,
-    kind: str | None,
-    dept: str | None,
-    since: str | None,
-    until: str | None,
-    limit: int,
-    cursor: str | None,
-) -> Listing:
+def list_spots(query: SpotListQuery) -> Listing:
     """Spots matching the filters, most recently reported first, one page (one Query).
-    The period applies to the date of the last report."""
-    filters = {"kind": kind, "dept": dept}
-    page = query_page(
-        index_for(filters),
-        partition_value("spot", filters),
-        since=since,
-        until=until,
-        limit=_page_size(limit),
-        cursor=cursor,
-    )
-    return Listing([spot_row(raw) for raw in page.items], page.next)
+    A spot has no status; the period applies to the date of its last report."""
+    items, next_cursor = _page("spot", {"kind": query.kind, "dept": query.dept}, query)
+    return Listing([spot_row(raw) for raw in items], next_cursor)
 
 
 def spot_reports(spot_id: str, limit: int, cursor: str | None) -> tuple[dict[str, Any], Listing]:
@@ -136,7 +125,39 @@ def report_file(report_id: str) -> ReportFile:
     return found
 
 
+def report_detail(report_id: str) -> dict[str, Any]:
+    """Everything an officer reads of one report, shaped like ReportDetail: its row,
+    place, facts, cleaned photos (short-lived links), history, and contact if left."""
+    found = report_file(report_id)
+    report = found.report
+    detail: dict[str, Any] = {
+        **report_row(report.row),
+        "updated_at": report.updated_at,
+        "location": {
+            "address": report.address,
+            "postcode": report.postcode,
+            "commune": report.commune,
+            "dept": report.dept,
+            "lat": report.lat,
+            "lon": report.lon,
+        },
+        "observed": report.observed,
+        "description": report.description,
+        "details": report.details,
+        "photos": [view for view in map(photos.officer_view, found.photos) if view is not None],
+        "history": [history_entry(event) for event in found.events],
+    }
+    if found.contact is not None:
+        detail["contact"] = {
+            "name": found.contact.name,
+            "reach": found.contact.reach,
+            "expires_at": iso_time(found.contact.ttl),
+        }
+    return detail
+
+
 def history_entry(event: ReportEvent) -> dict[str, Any]:
+    """One status change as officers read it."""
     return {
         "at": event.at,
         "officer": event.officer,

@@ -20,7 +20,15 @@ from xml.sax.saxutils import escape
 
 import yaml
 
-from sitegen import ASSETS_DIR, CONSOLE_DIR, CONTENT_DIR, SITE_ROOT, TEMPLATES_DIR, ContentError
+from sitegen import (
+    ASSETS_DIR,
+    CONSOLE_DIR,
+    CONTENT_DIR,
+    SHARED_DIR,
+    SITE_ROOT,
+    TEMPLATES_DIR,
+    ContentError,
+)
 from sitegen.checks import content_problems
 from sitegen.console import copy_console
 from sitegen.content import CATEGORIES, Fiche, Page, load_fiches, load_pages
@@ -29,6 +37,7 @@ from sitegen.helplines import HelpLines, load_help_lines
 from sitegen.links import broken_links
 from sitegen.orientation import Orientation, load_orientation, tree_json
 from sitegen.render import make_environment
+from sitegen.vocabulary import write_js_module
 
 DEFAULT_BASE_URL = "https://moncommissariat.example"
 
@@ -41,6 +50,7 @@ class Sources:
     templates: Path = TEMPLATES_DIR
     assets: Path = ASSETS_DIR
     console: Path = CONSOLE_DIR
+    shared: Path = SHARED_DIR
 
 
 @dataclass
@@ -92,7 +102,7 @@ def _check_out_dir(out: Path) -> None:
         Path.home().resolve(),
         SITE_ROOT,
         *SITE_ROOT.parents,
-        *(SITE_ROOT / name for name in ("content", "templates", "assets", "console")),
+        *(SITE_ROOT / name for name in ("content", "templates", "assets", "console", "shared")),
     }
     if resolved in forbidden or (resolved / ".git").exists():
         raise ValueError(f"refus de vider {out} : ce n'est pas un dossier de sortie")
@@ -309,6 +319,9 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         shutil.copytree(sources.assets, staging / "assets")
+        # The JS modules both apps import (/shared/js/…), and the vocabulary generated for them.
+        shutil.copytree(sources.shared, staging / "shared")
+        write_js_module(staging)
         if sources.console.is_dir():
             copy_console(sources.console, staging / "console")
         writer = _Writer(staging, sources)

@@ -19,6 +19,7 @@ import frontmatter
 from sitegen import ContentError
 from sitegen.helplines import HelpLines
 from sitegen.markup import normalize_heading, render_markdown, slugify
+from sitegen.vocabulary import vocabularies
 
 CATEGORIES: dict[str, dict[str, str]] = {
     "victime": {
@@ -51,7 +52,6 @@ REQUIRED_SECTIONS = (
 OPTIONAL_SECTIONS = ("Bon à savoir",)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-CHAT_TOPIC_RE = re.compile(r"^[a-z0-9_-]{1,40}$")
 _HEADING_RE = re.compile(r"^##[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 
 
@@ -258,8 +258,11 @@ def parse_fiche(
         problems.append(f"{where}: « related » doit être une liste de slugs")
         related = []
     chat_topic = meta.get("chat_topic")
-    if not isinstance(chat_topic, str) or not CHAT_TOPIC_RE.match(chat_topic):
-        problems.append(f"{where}: « chat_topic » manquant ou invalide")
+    topics = vocabularies()["topics"]
+    if not isinstance(chat_topic, str) or chat_topic not in topics:
+        problems.append(
+            f"{where}: « chat_topic » doit être un sujet du tchat : {', '.join(topics)}"
+        )
         chat_topic = ""
 
     preamble, raw_sections = split_sections(post.content)

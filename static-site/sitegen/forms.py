@@ -1,6 +1,8 @@
 """The citizen forms: the report pages (one per kind, one shared form), report tracking, the
 surveys and the workshop sign-up. Their fields follow the API's pydantic schemas
-(chalicelib/reports/schemas.py, chalicelib/feedback/schemas.py); the words are here.
+(chalicelib/reports/schemas.py, chalicelib/feedback/schemas.py); the pages' words are here, the
+vocabularies (report kinds and statuses, survey questions and answers) come from
+chalicelib/vocabulary.py through the templates' `vocabulary` global.
 """
 
 from __future__ import annotations
@@ -15,21 +17,6 @@ TIME_RANGES_SHOWN = 2  # without JavaScript; « Ajouter une plage horaire » sho
 PHOTOS_MAX = 3
 PHOTO_MAX_MB = 5
 
-ANSWERS = (("oui", "Oui"), ("en_partie", "En partie"), ("non", "Non"))
-CHAT_QUESTIONS = (
-    ("found_easily", "Nous avez-vous trouvé facilement ?"),
-    ("understood", "Avez-vous compris nos réponses ?"),
-    ("found_service", "Avez-vous trouvé le service que vous cherchiez ?"),
-)
-WANTED_ONLINE = (("oui", "Oui"), ("non", "Non"), ("ne_sait_pas", "Je ne sais pas"))
-HOW_FAR = (
-    ("s_informer", "M'informer sur la démarche"),
-    ("echanger_avec_un_policier", "Échanger avec un policier"),
-    ("prendre_rendez_vous", "Prendre rendez-vous au commissariat"),
-    ("deposer_plainte", "Déposer plainte (au commissariat ou en ligne)"),
-    ("suivre_son_dossier", "Suivre mon dossier"),
-    ("toute_la_demarche", "Faire toute la démarche en ligne"),
-)
 RETENTION_DAYS = 90  # volunteers and report contacts (chalicelib/config.py)
 
 
@@ -164,10 +151,6 @@ def write_form_pages(writer: PageWriter, fiches_by_slug: dict[str, Any]) -> None
         "survey.html",
         title="Donnez votre avis",
         description="Aidez-nous à améliorer le commissariat en ligne.",
-        answers=ANSWERS,
-        chat_questions=CHAT_QUESTIONS,
-        wanted_online=WANTED_ONLINE,
-        how_far=HOW_FAR,
         scripts=["js/forms/survey.js"],
     )
     writer.page(

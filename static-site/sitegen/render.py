@@ -1,4 +1,4 @@
-"""Jinja2 environment: templates, French date filter, fingerprinted asset URLs."""
+"""Jinja2 environment: templates, French date filter, fingerprinted asset URLs, vocabulary."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from sitegen.content import CATEGORIES
+from sitegen.vocabulary import vocabularies
 
 MONTHS = (
     "janvier",
@@ -76,5 +77,6 @@ def make_environment(templates_dir: Path, assets_dir: Path) -> Environment:
         site_name="moncommissariat",
         # What a sensitive page calls itself in the tab and the history (quick exit, discretion).
         neutral_title=NEUTRAL_TITLE,
+        vocabulary=vocabularies(),
     )
     return env

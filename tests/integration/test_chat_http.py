@@ -94,13 +94,13 @@ def test_history_is_paginated_by_key(http: HttpClient, aws: MotoAws) -> None:
     while url and pages < 10:
         page = body(http.http.get(url, headers=headers))
         seen += [row["conversation_id"] for row in page["items"]]
-        url = f"/officer/conversations?limit=2&cursor={page['next']}" if page["next"] else ""
+        url = f"/officer/conversations?limit=2&next={page['next']}" if page["next"] else ""
         pages += 1
     assert set(seen) == created and len(seen) == 5
     assert pages == 3
-    bad = http.http.get("/officer/conversations?cursor=%%%garbage", headers=headers)
+    bad = http.http.get("/officer/conversations?next=%%%garbage", headers=headers)
     assert bad.status_code == 422
-    assert body(bad)["error"]["field"] == "cursor"
+    assert body(bad)["error"]["field"] == "next"
 
 
 def test_one_conversation_shows_its_messages(http: HttpClient, aws: MotoAws) -> None:

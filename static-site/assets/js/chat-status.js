@@ -3,21 +3,14 @@
  * Progressive enhancement: the page always shows a plain link to /discuter/; the status line
  * stays hidden unless the API answers with a well-formed status.
  */
-import { loadConfig } from "./config.js";
+import { loadConfig } from "/shared/js/config.js";
+import { waitText } from "./chat/words.js";
 
 const TIMEOUT_MS = 5000;
 const REFRESH_MS = 60000;
 
 function isCount(value) {
   return Number.isInteger(value) && value >= 0;
-}
-
-/** "moins d'une minute", "environ 1 minute", "environ 12 minutes", "plus d'une heure". */
-export function waitText(seconds) {
-  if (seconds < 60) return "moins d'une minute";
-  if (seconds >= 3600) return "plus d'une heure";
-  const minutes = Math.round(seconds / 60);
-  return `environ ${minutes} minute${minutes > 1 ? "s" : ""}`;
 }
 
 /** French sentence for a status payload, or null when the payload is not usable. */

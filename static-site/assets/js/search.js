@@ -4,8 +4,9 @@
  * fallback). Results are links with excerpts; the excerpt's <mark> tags are turned into
  * DOM nodes here, everything else is inserted as text (never innerHTML).
  */
+import { loadPagefind } from "/shared/js/pagefind.js";
 
-import { configure, searchFiches } from "./search/engine.js";
+import { PAGEFIND_OPTIONS, searchFiches } from "./search/engine.js";
 
 const MAX_RESULTS = 10;
 
@@ -14,18 +15,6 @@ const input = document.getElementById("q");
 const statusLine = document.getElementById("recherche-statut");
 const list = document.getElementById("recherche-resultats");
 const help = document.getElementById("recherche-aide");
-
-let pagefindPromise = null;
-
-function loadPagefind() {
-  if (!pagefindPromise) {
-    pagefindPromise = import("/pagefind/pagefind.js").then(configure);
-    pagefindPromise.catch(() => {
-      pagefindPromise = null; // retry on the next search
-    });
-  }
-  return pagefindPromise;
-}
 
 const ENTITIES = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#x27;": "'" };
 
@@ -87,7 +76,7 @@ async function runSearch(query) {
   setStatus("Recherche en cours…", false);
   let results;
   try {
-    const pagefind = await loadPagefind();
+    const pagefind = await loadPagefind(PAGEFIND_OPTIONS);
     const search = await searchFiches(pagefind, query);
     results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
   } catch {
@@ -120,5 +109,5 @@ if (form && input && statusLine && list && help) {
     input.value = initial;
     runSearch(initial);
   }
-  loadPagefind().catch(() => {}); // warm up while the visitor types
+  loadPagefind(PAGEFIND_OPTIONS).catch(() => {}); // warm up while the visitor types
 }

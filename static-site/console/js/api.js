@@ -1,7 +1,7 @@
 /** HTTP calls to the API: every call carries Authorization: Bearer <IdToken>. */
 
 import { expiresSoon, idToken, refresh } from "./auth.js";
-import { loadConfig } from "./config.js";
+import { loadConfig } from "/shared/js/config.js";
 
 export class ApiError extends Error {
   constructor(status, code, message, field = null) {

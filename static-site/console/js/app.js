@@ -4,8 +4,8 @@
  * The WebSocket stays open across views.
  */
 
+import { loadConfig } from "/shared/js/config.js";
 import * as auth from "./auth.js";
-import { loadConfig } from "./config.js";
 import { $, $all, fieldError, setText } from "./dom.js";
 import { unlockSound } from "./notify.js";
 import { OfficerSocket } from "./socket.js";
@@ -166,9 +166,7 @@ function signedIn(session) {
 }
 
 async function main() {
-  try {
-    await loadConfig();
-  } catch {
+  if (!(await loadConfig()).loaded) {
     $("#loading").hidden = false;
     setText($("#loading"), "La configuration de la console est introuvable. Réessayez plus tard.");
     return;

@@ -4,7 +4,7 @@
  * Tokens live in memory and in sessionStorage (gone with the tab), never in localStorage.
  */
 
-import { loadConfig } from "./config.js";
+import { loadConfig } from "/shared/js/config.js";
 
 const STORAGE_KEY = "moncommissariat.console.session";
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;

@@ -4,15 +4,36 @@
  * page through text nodes.
  */
 
-import { el, fieldError, replaceChildren, setText } from "./dom.js";
+import { OUTCOMES, PRESENCE, TOPICS } from "/shared/js/vocabulary.js";
+import { el, fieldError, options, replaceChildren, setText } from "./dom.js";
 import { clock } from "./format.js";
-import { OUTCOMES, SYSTEM_OUTCOMES, TOPICS, label } from "./labels.js";
+import { label, outcomeLabel } from "./labels.js";
 import { cannedPicker, ficheSearch, publicUrl } from "./tools.js";
 
 const MAX_LINKS = 5;
 const MAX_TEXT = 2000;
 const LINK_URL = /^(https:\/\/[^\s<>"']+|\/[A-Za-z0-9/_#?=&.-]*)$/;
 const SENDERS = { citizen: "Personne", officer: "Vous", system: "Système" };
+const BACK_TO_QUEUE = "Remettre dans la file d'attente";
+
+/** A form of the tools column: a heading, one labelled control, more, an error line, a button. */
+function toolForm(name, id, { title, fieldLabel, control, more = null, error, button, onSubmit }) {
+  const form = el(
+    "form",
+    { className: `tool-form ${name}-form`, novalidate: true, "aria-labelledby": `${name}-title-${id}` },
+    el("h3", { id: `${name}-title-${id}` }, title),
+    el("label", { for: control.id }, fieldLabel),
+    control,
+    more,
+    error,
+    button,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    onSubmit();
+  });
+  return form;
+}
 
 export class ConversationView {
   /**
@@ -143,12 +164,7 @@ export class ConversationView {
   }
 
   buildCloseForm(id) {
-    this.outcome = el(
-      "select",
-      { id: `outcome-${id}`, className: "input" },
-      el("option", { value: "" }, "Choisir une orientation…"),
-      Object.entries(OUTCOMES).map(([value, text]) => el("option", { value }, text)),
-    );
+    this.outcome = el("select", { id: `outcome-${id}`, className: "input" }, options("Choisir une orientation…", Object.entries(OUTCOMES)));
     this.linkRows = el("ol", { className: "link-rows" });
     this.addLinkButton = el(
       "button",
@@ -156,13 +172,11 @@ export class ConversationView {
       "Ajouter un lien",
     );
     this.closeError = el("p", { className: "form-error", role: "alert" });
-    this.closeForm = el(
-      "form",
-      { className: "tool-form close-form", novalidate: true, "aria-labelledby": `close-title-${id}` },
-      el("h3", { id: `close-title-${id}` }, "Clore la conversation"),
-      el("label", { for: `outcome-${id}` }, "Orientation donnée"),
-      this.outcome,
-      el(
+    this.closeForm = toolForm("close", id, {
+      title: "Clore la conversation",
+      fieldLabel: "Orientation donnée",
+      control: this.outcome,
+      more: el(
         "fieldset",
         { className: "links" },
         el("legend", {}, "Liens remis à la personne (5 au plus)"),
@@ -170,36 +184,26 @@ export class ConversationView {
         this.linkRows,
         this.addLinkButton,
       ),
-      this.closeError,
-      el("button", { type: "submit", className: "button danger" }, "Clore la conversation"),
-    );
-    this.closeForm.addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.submitClose();
+      error: this.closeError,
+      button: el("button", { type: "submit", className: "button danger" }, "Clore la conversation"),
+      onSubmit: () => this.submitClose(),
     });
   }
 
   buildTransferForm(id) {
-    this.transferTo = el(
-      "select",
-      { id: `transfer-${id}`, className: "input" },
-      el("option", { value: "" }, "Remettre dans la file d'attente"),
-    );
+    this.transferTo = el("select", { id: `transfer-${id}`, className: "input" }, options(BACK_TO_QUEUE, []));
     this.transferTo.addEventListener("focus", () => this.actions.loadColleagues(this));
     this.transferError = el("p", { className: "form-error", role: "alert" });
-    this.transferForm = el(
-      "form",
-      { className: "tool-form transfer-form", novalidate: true, "aria-labelledby": `transfer-title-${id}` },
-      el("h3", { id: `transfer-title-${id}` }, "Transférer"),
-      el("label", { for: `transfer-${id}` }, "À qui ?"),
-      this.transferTo,
-      this.transferError,
-      el("button", { type: "submit", className: "button secondary" }, "Transférer"),
-    );
-    this.transferForm.addEventListener("submit", (event) => {
-      event.preventDefault();
-      setText(this.transferError, "");
-      this.actions.transfer(this.transferTo.value || null);
+    this.transferForm = toolForm("transfer", id, {
+      title: "Transférer",
+      fieldLabel: "À qui ?",
+      control: this.transferTo,
+      error: this.transferError,
+      button: el("button", { type: "submit", className: "button secondary" }, "Transférer"),
+      onSubmit: () => {
+        setText(this.transferError, "");
+        this.actions.transfer(this.transferTo.value || null);
+      },
     });
   }
 
@@ -208,13 +212,13 @@ export class ConversationView {
     const chosen = this.transferTo.value;
     replaceChildren(
       this.transferTo,
-      el("option", { value: "" }, "Remettre dans la file d'attente"),
-      colleagues.map((officer) =>
-        el(
-          "option",
-          { value: officer.officer_id, disabled: officer.active_count >= officer.capacity },
-          `${officer.username} — ${officer.status === "online" ? "en ligne" : "en pause"}, ${officer.active_count}/${officer.capacity}`,
-        ),
+      options(
+        BACK_TO_QUEUE,
+        colleagues.map((officer) => [
+          officer.officer_id,
+          `${officer.username} — ${label(PRESENCE, officer.status === "online" ? "online" : "away").toLowerCase()}, ${officer.active_count}/${officer.capacity}`,
+          officer.active_count >= officer.capacity,
+        ]),
       ),
     );
     this.transferTo.value = chosen;
@@ -454,7 +458,7 @@ export class ConversationView {
   endedText(outcome) {
     if (outcome === "fin_citoyen") return "La personne a mis fin à la conversation.";
     if (outcome === "abandon") return "La personne s'est déconnectée trop longtemps : la conversation est close.";
-    return `Conversation close : ${label({ ...OUTCOMES, ...SYSTEM_OUTCOMES }, outcome)}.`;
+    return `Conversation close : ${outcomeLabel(outcome)}.`;
   }
 
   focusReply() {

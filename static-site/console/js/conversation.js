@@ -1,22 +1,16 @@
 /**
- * One conversation as the console holds it: messages by `seq` (deduplicated, in order),
- * messages being sent (by `client_id`, resent after a reconnect), unread count, read state.
- * Plain state, no DOM.
+ * One conversation as the console holds it: its messages by `seq` (/shared/js/seq-log.js:
+ * deduplicated, in order), messages being sent (by `client_id`, resent after a reconnect),
+ * unread count, read state. Plain state, no DOM.
  */
 
-let clientCounter = 0;
-
-/** A fresh client message id ([A-Za-z0-9_-]{1,64}): retries reuse it. */
-export function newClientId() {
-  clientCounter += 1;
-  const random = crypto.getRandomValues(new Uint32Array(2));
-  return `o${Date.now().toString(36)}${random[0].toString(36)}${random[1].toString(36)}${clientCounter}`;
-}
+import { newClientId } from "/shared/js/ids.js";
+import { SeqLog } from "/shared/js/seq-log.js";
 
 export class Conversation {
   constructor(data) {
     this.id = data.conversation_id;
-    this.messages = new Map(); // seq -> message
+    this.log = new SeqLog();
     this.pending = new Map(); // client_id -> {text, failed?}
     this.unread = 0;
     this.readSent = 0; // highest seq we told the server we read
@@ -38,27 +32,22 @@ export class Conversation {
     return added;
   }
 
-  /** Store a message unless its seq is known; returns true when it is new. */
+  /** Store a message unless its seq is known; returns true when it is new (and shown). */
   add(message) {
-    const seq = Number(message.seq);
-    if (!Number.isInteger(seq) || seq < 1 || this.messages.has(seq)) return false;
-    this.messages.set(seq, message);
-    if (message.client_id) this.pending.delete(message.client_id);
-    return message.kind !== "void";
+    const shown = this.log.add(message);
+    if (message.client_id && this.log.isStored(message.client_id)) this.pending.delete(message.client_id);
+    return shown;
   }
 
   get lastSeq() {
-    let last = 0;
-    for (const seq of this.messages.keys()) last = Math.max(last, seq);
-    return last;
+    return this.log.highest;
   }
 
   ordered() {
-    return Array.from(this.messages.values())
-      .filter((message) => message.kind !== "void")
-      .sort((a, b) => a.seq - b.seq);
+    return this.log.ordered();
   }
 
+  /** A new message to send: its client id (retries reuse it). */
   queue(text) {
     const clientId = newClientId();
     this.pending.set(clientId, { text, failed: null });

@@ -85,3 +85,12 @@ export function uniqueId(prefix) {
   uniqueCounter += 1;
   return `${prefix}-${uniqueCounter}`;
 }
+
+/**
+ * The <option>s of a select: `first` (an empty value: « Choisir… », « Tous »…, or null for
+ * none), then `entries` as [value, text] or [value, text, disabled].
+ */
+export function options(first, entries) {
+  const list = entries.map(([value, text, disabled]) => el("option", { value, disabled }, text));
+  return first === null ? list : [el("option", { value: "" }, first), ...list];
+}

@@ -4,10 +4,11 @@
  * rendered as text.
  */
 
+import { REPORT_DETAILS, REPORT_KINDS, REPORT_STATUSES, TARGET_STATUSES } from "/shared/js/vocabulary.js";
 import { api } from "./api.js";
-import { $, $all, el, fieldError, replaceChildren, setText } from "./dom.js";
+import { $, $all, el, fieldError, options, replaceChildren, setText } from "./dom.js";
 import { formatNumber, isoDay, when } from "./format.js";
-import { DETAIL_LABELS, REPORT_KINDS, REPORT_STATUSES, label } from "./labels.js";
+import { label } from "./labels.js";
 
 const DEPT = /^(?:0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6]|98[0-9])$/;
 const PAGE = 25;
@@ -17,10 +18,8 @@ let nextCursor = null;
 let lastQuery = {};
 
 export function startReports() {
-  const kind = $("#filter-kind");
-  for (const [value, text] of Object.entries(REPORT_KINDS)) kind.appendChild(el("option", { value }, text));
-  const status = $("#filter-status");
-  for (const [value, text] of Object.entries(REPORT_STATUSES)) status.appendChild(el("option", { value }, text));
+  $("#filter-kind").append(...options(null, Object.entries(REPORT_KINDS)));
+  $("#filter-status").append(...options(null, Object.entries(REPORT_STATUSES)));
   $("#report-filters").addEventListener("submit", (event) => {
     event.preventDefault();
     search();
@@ -76,8 +75,27 @@ async function search() {
   else await loadReports(true);
 }
 
-function moreButton(onclick) {
-  return el("button", { type: "button", id: "reports-more", className: "button secondary", onclick }, "Afficher plus");
+/** A page of `path` for `query` (the next one unless `reset`), or null when it failed (said). */
+async function fetchPage(path, query, reset) {
+  const status = $("#reports-status");
+  setText(status, "Chargement…");
+  try {
+    return await api(path, { params: { ...query, limit: PAGE, next: reset ? null : nextCursor } });
+  } catch (error) {
+    setText(status, "");
+    setText($("#reports-error"), error.message);
+    return null;
+  }
+}
+
+/** Remembers where the next page starts; « Afficher plus » (before `before`) when there is one. */
+function offerMore(page, results, loadMore, before = null) {
+  nextCursor = page.next || null;
+  $("#reports-more")?.remove();
+  if (nextCursor) {
+    const more = el("button", { type: "button", id: "reports-more", className: "button secondary", onclick: loadMore }, "Afficher plus");
+    results.insertBefore(more, before);
+  }
 }
 
 function reportTable(caption) {
@@ -114,40 +132,21 @@ function reportRow(report) {
 }
 
 async function loadReports(reset) {
-  const status = $("#reports-status");
-  setText(status, "Chargement…");
-  let page;
-  try {
-    page = await api("/officer/reports", { params: { ...lastQuery, limit: PAGE, next: reset ? null : nextCursor } });
-  } catch (error) {
-    setText(status, "");
-    setText($("#reports-error"), error.message);
-    return;
-  }
+  const page = await fetchPage("/officer/reports", lastQuery, reset);
+  if (!page) return;
   const results = $("#reports-results");
   if (reset) replaceChildren(results, reportTable("Signalements"));
   const body = results.querySelector("tbody");
   for (const report of page.items || []) body.appendChild(reportRow(report));
-  nextCursor = page.next || null;
-  const old = $("#reports-more");
-  if (old) old.remove();
-  if (nextCursor) results.appendChild(moreButton(() => loadReports(false)));
+  offerMore(page, results, () => loadReports(false));
   const count = body.children.length;
-  setText(status, count ? `${formatNumber(count)} signalement${count > 1 ? "s" : ""} affiché${count > 1 ? "s" : ""}${nextCursor ? " (d'autres suivent)" : ""}.` : "Aucun signalement ne correspond à ces filtres.");
+  setText($("#reports-status"), count ? `${formatNumber(count)} signalement${count > 1 ? "s" : ""} affiché${count > 1 ? "s" : ""}${nextCursor ? " (d'autres suivent)" : ""}.` : "Aucun signalement ne correspond à ces filtres.");
 }
 
 async function loadSpots(reset) {
-  const status = $("#reports-status");
-  setText(status, "Chargement…");
   const { status: _ignored, ...query } = lastQuery;
-  let page;
-  try {
-    page = await api("/officer/spots", { params: { ...query, limit: PAGE, next: reset ? null : nextCursor } });
-  } catch (error) {
-    setText(status, "");
-    setText($("#reports-error"), error.message);
-    return;
-  }
+  const page = await fetchPage("/officer/spots", query, reset);
+  if (!page) return;
   const results = $("#reports-results");
   if (reset) {
     replaceChildren(
@@ -180,12 +179,9 @@ async function loadSpots(reset) {
       ),
     );
   }
-  nextCursor = page.next || null;
-  const old = $("#reports-more");
-  if (old) old.remove();
-  if (nextCursor) results.insertBefore(moreButton(() => loadSpots(false)), $("#spot-reports"));
+  offerMore(page, results, () => loadSpots(false), $("#spot-reports"));
   const count = body.children.length;
-  setText(status, count ? `${formatNumber(count)} lieu${count > 1 ? "x" : ""} affiché${count > 1 ? "s" : ""}.` : "Aucun lieu ne correspond à ces filtres.");
+  setText($("#reports-status"), count ? `${formatNumber(count)} lieu${count > 1 ? "x" : ""} affiché${count > 1 ? "s" : ""}.` : "Aucun lieu ne correspond à ces filtres.");
 }
 
 async function showSpot(spot) {
@@ -262,7 +258,7 @@ function renderReport(report) {
       location.lat !== null && location.lat !== undefined ? row("Coordonnées", `${location.lat}, ${location.lon}`) : null,
       row("Observé", observedText(report.observed)),
       row("Description", report.description),
-      details.map(([key, value]) => row(label(DETAIL_LABELS, key), yesNo(value))),
+      details.map(([key, value]) => row(label(REPORT_DETAILS, key), yesNo(value))),
       report.contact ? row("Contact", `${report.contact.name ? `${report.contact.name} — ` : ""}${report.contact.reach} (effacé le ${when(report.contact.expires_at)})`) : row("Contact", "aucun (anonyme)"),
     ),
     el("h3", {}, photos.length ? `Photos (${photos.length})` : "Photos"),
@@ -297,11 +293,11 @@ function renderReport(report) {
 
 function statusForm(report) {
   const id = report.report_id;
-  const targets = ["en_analyse", "transmis", "cloture"].filter((status) => status !== report.status);
+  const targets = TARGET_STATUSES.filter((status) => status !== report.status);
   const select = el(
     "select",
     { id: `status-to-${id}`, className: "input" },
-    targets.map((status) => el("option", { value: status }, REPORT_STATUSES[status])),
+    options(null, targets.map((status) => [status, REPORT_STATUSES[status]])),
   );
   const note = el("textarea", { id: `status-note-${id}`, className: "input", rows: "3", maxlength: "1000" });
   const error = el("p", { className: "form-error", role: "alert" });

@@ -1,129 +1,73 @@
 /**
- * The officer's WebSocket: `?role=officer&token=<IdToken>`, `hello` after every connect,
- * a `ping` every 15 s (answered by `pong` and `queue_state`), and a transparent reconnect with
- * exponential backoff. A socket is only a pipe: the workspace rebuilds itself from the
- * `officer_state` that answers each `hello`.
+ * The officer's WebSocket: `?role=officer&token=<IdToken>` (the token refreshed when it is
+ * about to expire), `hello` after every connect, and `request()`: a frame sent with a `ref`
+ * whose direct answer settles a promise. The pipe itself — heartbeat, dead-pipe detection,
+ * reconnection with backoff — is the shared ReconnectingSocket (/shared/js/socket.js). A
+ * socket is only a pipe: the workspace rebuilds itself from the `officer_state` that answers
+ * each `hello`.
  */
 
+import { loadConfig } from "/shared/js/config.js";
+import { ReconnectingSocket } from "/shared/js/socket.js";
 import { expiresSoon, idToken, refresh } from "./auth.js";
-import { loadConfig } from "./config.js";
 
-const PING_EVERY_MS = 15 * 1000;
-const DEAD_AFTER_MS = 40 * 1000; // nothing received for this long: the pipe is dead
-const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000, 30000];
+const LOST = "Connexion perdue : nouvelle tentative en cours.";
+
+/** The address of a new socket, or null when signed out. */
+async function officerUrl() {
+  if (expiresSoon()) await refresh().catch(() => {});
+  const token = idToken();
+  if (!token) return null;
+  const url = new URL((await loadConfig()).wsUrl);
+  url.searchParams.set("role", "officer");
+  url.searchParams.set("token", token);
+  return url.toString();
+}
 
 export class OfficerSocket extends EventTarget {
   constructor() {
     super();
-    this.ws = null;
-    this.stopped = true;
-    this.attempt = 0;
-    this.pingTimer = null;
-    this.retryTimer = null;
-    this.lastHeard = 0;
+    this.pipe = new ReconnectingSocket(officerUrl, {
+      onOpen: () => {
+        this.emit("status", { state: "connected" });
+        this.send({ type: "hello" });
+      },
+      onFrame: (frame) => {
+        this.settle(frame);
+        this.emit("frame", frame);
+      },
+      onDown: () => {
+        this.failWaiting("disconnected");
+        this.emit("status", { state: "reconnecting" });
+      },
+    });
     this.refCounter = 0;
     this.waiting = new Map(); // ref -> {resolve, reject}
   }
 
+  /** The current WebSocket, or null (the browser tests close it to cut the pipe). */
+  get ws() {
+    return this.pipe.ws;
+  }
+
   get connected() {
-    return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN);
+    return this.pipe.isOpen;
   }
 
   start() {
-    this.stopped = false;
-    this.open();
+    this.emit("status", { state: "connecting" });
+    this.pipe.start();
   }
 
   /** Close for good (sign-out): no reconnect. */
   stop() {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    clearInterval(this.pingTimer);
-    if (this.ws) this.ws.close(1000, "bye");
-    this.ws = null;
+    this.pipe.stop();
     this.failWaiting("stopped");
-  }
-
-  /** Drop the current pipe and reconnect at once (used by tests and after a long sleep). */
-  reconnectNow() {
-    if (this.ws) this.ws.close(4000, "reconnect");
-  }
-
-  async open() {
-    clearTimeout(this.retryTimer);
-    if (this.stopped) return;
-    if (expiresSoon()) await refresh().catch(() => {});
-    const token = idToken();
-    if (!token) return;
-    const config = await loadConfig();
-    const url = new URL(config.wsUrl);
-    url.searchParams.set("role", "officer");
-    url.searchParams.set("token", token);
-    this.emit("status", { state: this.attempt === 0 ? "connecting" : "reconnecting" });
-    let ws;
-    try {
-      ws = new WebSocket(url.toString());
-    } catch {
-      this.retry();
-      return;
-    }
-    this.ws = ws;
-    ws.addEventListener("open", () => {
-      if (this.ws !== ws) return;
-      this.attempt = 0;
-      this.lastHeard = Date.now();
-      this.emit("status", { state: "connected" });
-      this.send({ type: "hello" });
-      clearInterval(this.pingTimer);
-      this.pingTimer = setInterval(() => this.heartbeat(), PING_EVERY_MS);
-    });
-    ws.addEventListener("message", (event) => {
-      if (this.ws !== ws) return;
-      this.lastHeard = Date.now();
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      if (!frame || typeof frame.type !== "string") return;
-      this.settle(frame);
-      this.emit("frame", frame);
-    });
-    ws.addEventListener("close", () => {
-      if (this.ws !== ws) return;
-      clearInterval(this.pingTimer);
-      this.ws = null;
-      this.failWaiting("disconnected");
-      if (!this.stopped) {
-        this.emit("status", { state: "reconnecting" });
-        this.retry();
-      }
-    });
-  }
-
-  heartbeat() {
-    if (!this.connected) return;
-    if (Date.now() - this.lastHeard > DEAD_AFTER_MS) {
-      this.ws.close(4001, "dead");
-      return;
-    }
-    this.send({ type: "ping" });
-  }
-
-  retry() {
-    if (this.stopped) return;
-    const base = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
-    this.attempt += 1;
-    const delay = base / 2 + Math.random() * (base / 2);
-    this.retryTimer = setTimeout(() => this.open(), delay);
   }
 
   /** Send a frame now; false when the pipe is down (the caller keeps what must be resent). */
   send(frame) {
-    if (!this.connected) return false;
-    this.ws.send(JSON.stringify(frame));
-    return true;
+    return this.pipe.send(frame);
   }
 
   /**
@@ -135,7 +79,7 @@ export class OfficerSocket extends EventTarget {
     const ref = `c${this.refCounter}`;
     return new Promise((resolve, reject) => {
       if (!this.send({ ...frame, ref })) {
-        reject({ code: "disconnected", message: "Connexion perdue : nouvelle tentative en cours." });
+        reject({ code: "disconnected", message: LOST });
         return;
       }
       this.waiting.set(ref, { resolve, reject });
@@ -151,9 +95,7 @@ export class OfficerSocket extends EventTarget {
   }
 
   failWaiting(code) {
-    for (const { reject } of this.waiting.values()) {
-      reject({ code, message: "Connexion perdue : nouvelle tentative en cours." });
-    }
+    for (const { reject } of this.waiting.values()) reject({ code, message: LOST });
     this.waiting.clear();
   }
 

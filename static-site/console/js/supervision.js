@@ -8,7 +8,8 @@ import { api } from "./api.js";
 import { chartFigure, loadChartLibrary } from "./charts.js";
 import { $, el, fieldError, replaceChildren, setText, uniqueId } from "./dom.js";
 import { duration, formatNumber, percent, shortDay, when } from "./format.js";
-import { ANSWERS, OUTCOMES, REPORT_KINDS, REPORT_STATUSES, SYSTEM_OUTCOMES, WANTED_ONLINE, label } from "./labels.js";
+import { CHAT_QUESTIONS, HOW_FAR, NON_USER_QUESTIONS, REPORT_KINDS, REPORT_STATUSES, SURVEY_ANSWERS, WANTED_ONLINE } from "/shared/js/vocabulary.js";
+import { label, outcomeLabel } from "./labels.js";
 import { loadCanned } from "./tools.js";
 
 const charts = [];
@@ -131,10 +132,10 @@ async function renderCharts(stats, summary) {
       type: "bar",
       horizontal: true,
       firstColumn: "Orientation",
-      labels: outcomes.map(([name]) => label({ ...OUTCOMES, ...SYSTEM_OUTCOMES }, name)),
+      labels: outcomes.map(([name]) => outcomeLabel(name)),
       series: [{ label: "Conversations", values: outcomes.map(([, count]) => count) }],
       summary: outcomes.length
-        ? outcomes.map(([name, count]) => `${label({ ...OUTCOMES, ...SYSTEM_OUTCOMES }, name)} : ${count}`).join(", ")
+        ? outcomes.map(([name, count]) => `${outcomeLabel(name)} : ${count}`).join(", ")
         : "Aucune conversation close sur la période.",
     });
   }
@@ -147,39 +148,37 @@ async function renderCharts(stats, summary) {
       horizontal: true,
       stacked: true,
       firstColumn: "Question",
-      labels: questions.map((question) => summary.chat.labels[question] || question),
-      series: Object.keys(ANSWERS).map((answer) => ({
-        label: ANSWERS[answer],
+      labels: questions.map((question) => label(CHAT_QUESTIONS, question)),
+      series: Object.keys(SURVEY_ANSWERS).map((answer) => ({
+        label: SURVEY_ANSWERS[answer],
         values: questions.map((question) => summary.chat.questions[question][answer] || 0),
       })),
       summary: `${formatNumber(summary.chat.responses)} réponses.`,
     });
-    const kinds = Object.keys(REPORT_KINDS);
-    specs.push({
-      id: "report-kinds",
-      title: "Signalements reçus par type",
-      type: "bar",
-      firstColumn: "Type",
-      labels: kinds.map((kind) => REPORT_KINDS[kind]),
-      series: [{ label: "Signalements", values: kinds.map((kind) => summary.reports.by_kind[kind] || 0) }],
-      summary: kinds.map((kind) => `${REPORT_KINDS[kind]} : ${summary.reports.by_kind[kind] || 0}`).join(", "),
-    });
-    const statuses = Object.keys(REPORT_STATUSES);
-    specs.push({
-      id: "report-statuses",
-      title: "Signalements passés à chaque statut",
-      type: "bar",
-      firstColumn: "Statut",
-      labels: statuses.map((status) => REPORT_STATUSES[status]),
-      series: [{ label: "Signalements", values: statuses.map((status) => summary.reports.entered_status[status] || 0) }],
-      summary: statuses.map((status) => `${REPORT_STATUSES[status]} : ${summary.reports.entered_status[status] || 0}`).join(", "),
-    });
+    specs.push(
+      reportsChart("report-kinds", "Signalements reçus par type", "Type", REPORT_KINDS, summary.reports.by_kind),
+      reportsChart("report-statuses", "Signalements passés à chaque statut", "Statut", REPORT_STATUSES, summary.reports.entered_status),
+    );
   }
   for (const spec of specs) {
     const { figure, chart } = chartFigure(Chart, spec);
     box.appendChild(figure);
     charts.push(chart);
   }
+}
+
+/** Bars of report counts, one per entry of a vocabulary (kinds, statuses), zeros included. */
+function reportsChart(id, title, firstColumn, vocabulary, counts) {
+  const entries = Object.entries(vocabulary).map(([key, text]) => [text, counts[key] || 0]);
+  return {
+    id,
+    title,
+    type: "bar",
+    firstColumn,
+    labels: entries.map(([text]) => text),
+    series: [{ label: "Signalements", values: entries.map(([, count]) => count) }],
+    summary: entries.map(([text, count]) => `${text} : ${count}`).join(", "),
+  };
 }
 
 // -- survey results ---------------------------------------------------------------------
@@ -210,11 +209,11 @@ function renderSurvey(summary) {
     box,
     el("p", {}, `Du ${when(`${summary.first_day}T12:00:00Z`).split(" ")[0]} au ${when(`${summary.last_day}T12:00:00Z`).split(" ")[0]} : ${formatNumber(chat.responses)} réponses après un chat, ${formatNumber(nonUsers.responses)} réponses de personnes qui n'ont pas utilisé le service, ${formatNumber(summary.volunteers)} volontaires inscrits.`),
     Object.keys(chat.questions).map((question) =>
-      countTable(chat.labels[question] || question, "Réponse", Object.keys(ANSWERS).map((answer) => [ANSWERS[answer], chat.questions[question][answer] || 0])),
+      countTable(label(CHAT_QUESTIONS, question), "Réponse", Object.keys(SURVEY_ANSWERS).map((answer) => [SURVEY_ANSWERS[answer], chat.questions[question][answer] || 0])),
     ),
     countTable("Note globale", "Note", ["1", "2", "3", "4", "5"].map((note) => [`${note} sur 5`, chat.rating.distribution[note] || 0])),
-    countTable(nonUsers.labels.wanted_online || "Auriez-vous souhaité faire vos démarches en ligne ?", "Réponse", Object.keys(WANTED_ONLINE).map((answer) => [WANTED_ONLINE[answer], nonUsers.wanted_online[answer] || 0])),
-    countTable("Jusqu'où ?", "Étape", Object.keys(nonUsers.how_far).map((step) => [nonUsers.labels[step] || step, nonUsers.how_far[step] || 0])),
+    countTable(NON_USER_QUESTIONS.wanted_online, "Réponse", Object.keys(WANTED_ONLINE).map((answer) => [WANTED_ONLINE[answer], nonUsers.wanted_online[answer] || 0])),
+    countTable(NON_USER_QUESTIONS.how_far, "Étape", Object.keys(nonUsers.how_far).map((step) => [label(HOW_FAR, step), nonUsers.how_far[step] || 0])),
   );
 }
 

@@ -3,8 +3,11 @@
  * a search of the site's procedure pages (pagefind index) to insert a link.
  */
 
+import { loadPagefind } from "/shared/js/pagefind.js";
 import { api } from "./api.js";
 import { el, replaceChildren, setText, uniqueId } from "./dom.js";
+
+const EXCERPT_WORDS = 18; // of the fiche search results
 
 let cannedPromise = null;
 
@@ -89,25 +92,9 @@ export function cannedPicker(onInsert) {
   return { element: box, refresh: render };
 }
 
-let pagefindPromise = null;
-
-function loadPagefind() {
-  if (!pagefindPromise) {
-    pagefindPromise = import("/pagefind/pagefind.js").then(async (pagefind) => {
-      await pagefind.options({ excerptLength: 18 });
-      await pagefind.init();
-      return pagefind;
-    });
-    pagefindPromise.catch(() => {
-      pagefindPromise = null;
-    });
-  }
-  return pagefindPromise;
-}
-
 /** Fiches matching `query`: [{title, url}] (url is the site path /fiches/<slug>/). */
 export async function searchFiches(query, limit = 6) {
-  const pagefind = await loadPagefind();
+  const pagefind = await loadPagefind(EXCERPT_WORDS);
   const search = await pagefind.search(query);
   const results = await Promise.all(search.results.slice(0, limit).map((result) => result.data()));
   return results.map((data) => {

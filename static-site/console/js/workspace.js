@@ -4,10 +4,11 @@
  * (re)connect the `officer_state` answering `hello` is the truth the tabs are rebuilt from.
  */
 
+import { PRESENCE, TOPICS } from "/shared/js/vocabulary.js";
 import { api } from "./api.js";
-import { $, $all, setText } from "./dom.js";
+import { $, $all, el, setText } from "./dom.js";
 import { duration, formatNumber } from "./format.js";
-import { FRAME_ERRORS, PRESENCE, TOPICS, label } from "./labels.js";
+import { FRAME_ERRORS, label } from "./labels.js";
 import { Conversation } from "./conversation.js";
 import { ConversationView } from "./conversation-view.js";
 import { chime, notice, titleCount } from "./notify.js";
@@ -44,9 +45,17 @@ export class Workspace {
     this.connection = $("#connection-state");
 
     this.takeButton.addEventListener("click", () => this.takeNext());
-    for (const radio of $all("input[name='presence']")) {
-      radio.addEventListener("change", () => radio.checked && this.setPresence(radio.value));
-    }
+    const choose = (event) => event.target.checked && this.setPresence(event.target.value);
+    $("#presence").append(
+      ...Object.entries(PRESENCE).map(([value, text]) =>
+        el(
+          "div",
+          { className: "choice" },
+          el("input", { type: "radio", name: "presence", id: `presence-${value}`, value, onchange: choose }),
+          el("label", { for: `presence-${value}` }, text),
+        ),
+      ),
+    );
     this.capacitySelect.addEventListener("change", () => this.setPresence(this.status, Number(this.capacitySelect.value)));
     this.tabs.addEventListener("keydown", (event) => this.tabKeys(event));
     document.addEventListener("visibilitychange", () => this.selected && this.markRead(this.selected));
@@ -365,25 +374,29 @@ export class Workspace {
     notice(text);
   }
 
-  closed(frame) {
-    const id = frame.conversation_id;
-    const item = this.items.get(id);
-    if (!item) return;
+  /**
+   * A conversation this officer held is no longer theirs: one fewer in the load. Its item, or
+   * null when unknown or when this officer is handing it over (`handing`: finish() follows).
+   */
+  release(frame, handing) {
+    const item = this.items.get(frame.conversation_id);
+    if (!item) return null;
     this.activeCount = Math.max(0, this.activeCount - 1);
     this.renderPresence();
-    if (this.closing.has(id)) return; // finish() follows the `ok`
+    return handing.has(frame.conversation_id) ? null : item;
+  }
+
+  closed(frame) {
+    const item = this.release(frame, this.closing);
+    if (!item) return;
     item.model.closed = { outcome: frame.outcome, byMe: false };
     item.view.showEnded(item.view.endedText(frame.outcome));
     notice(`Conversation terminée : ${label(TOPICS, item.model.topic)}.`);
   }
 
   removed(frame) {
-    const id = frame.conversation_id;
-    const item = this.items.get(id);
+    const item = this.release(frame, this.transferring);
     if (!item) return;
-    this.activeCount = Math.max(0, this.activeCount - 1);
-    this.renderPresence();
-    if (this.transferring.has(id)) return;
     item.model.closed = { outcome: null, byMe: false };
     item.view.showEnded("Cette conversation vous a été retirée (absence trop longue) : elle est repartie dans la file d'attente.");
   }

@@ -1,7 +1,7 @@
 /**
- * The list of messages on screen. Messages are placed by `seq` and shown once (a seq already
- * shown is ignored), `void` messages take their number without being shown, and the citizen's
- * own messages appear at once, marked « envoi… », until the server acknowledges them.
+ * The list of messages on screen. The conversation (conversation.js) decides which messages
+ * are new; this places each one at its `seq`, shows the citizen's own messages at once, marked
+ * « envoi… », until the server stores them, and « Lu » under the last one the officer read.
  * Every text goes through textContent: nothing received is ever parsed as HTML.
  */
 import { FAILED, PENDING, READ, SENDERS } from "./words.js";
@@ -23,33 +23,14 @@ export class MessageLog {
 
   clear() {
     this.list.replaceChildren();
-    this.seqs = new Map(); // seq -> <li> (null for void)
+    this.shown = new Map(); // seq -> <li>
     this.pending = new Map(); // client_id -> <li>
-    this.clientIds = new Set(); // client ids the server has stored
-    this.contiguous = 0;
-    this.highest = 0;
     this.readMark = null;
   }
 
-  /** Highest seq such that every seq up to it is known: what `resume` asks after. */
-  get lastContiguous() {
-    return this.contiguous;
-  }
-
-  has(clientId) {
-    return this.clientIds.has(clientId);
-  }
-
-  /** Shows a stored message; returns false when it was already there or is not shown. */
-  add(message) {
+  /** Shows a stored message at its seq; the citizen's pending copy becomes it. */
+  show(message) {
     const seq = Number(message.seq);
-    if (!Number.isInteger(seq) || seq < 1 || this.seqs.has(seq)) return false;
-    if (typeof message.client_id === "string") this.clientIds.add(message.client_id);
-    if (message.kind === "void") {
-      this.seqs.set(seq, null);
-      this.#advance(seq);
-      return false;
-    }
     let item = null;
     if (message.sender === "citizen" && typeof message.client_id === "string") {
       item = this.pending.get(message.client_id) ?? null;
@@ -62,15 +43,13 @@ export class MessageLog {
       item = this.#render(message);
     }
     item.dataset.seq = String(seq);
-    this.seqs.set(seq, item);
+    this.shown.set(seq, item);
     this.#place(item, seq);
-    this.#advance(seq);
-    return true;
   }
 
   /** A message of the citizen shown before the server has it. */
   addPending(clientId, text) {
-    if (this.pending.has(clientId) || this.clientIds.has(clientId)) return;
+    if (this.pending.has(clientId)) return;
     const item = this.#render({ sender: "citizen", kind: "message", text, sent_at: Date.now() / 1000 });
     item.classList.add("message--attente");
     item.append(element("p", "message__etat", PENDING));
@@ -78,18 +57,15 @@ export class MessageLog {
     this.list.append(item);
   }
 
-  /** The server stored `clientId` as `seq` (maybe earlier: a retry). */
-  acknowledge(clientId, seq) {
-    this.clientIds.add(clientId);
-    const item = this.pending.get(clientId);
-    if (!item) return;
-    if (this.seqs.get(seq)) {
-      this.pending.delete(clientId);
-      item.remove(); // already shown from the pushed message or the history
-      return;
-    }
-    // The pending element becomes the stored message (add() finds it by client id).
-    this.add({ seq, sender: "citizen", kind: "message", client_id: clientId, text: "" });
+  /** The server stored the pending `clientId` as `seq`: it stays where it is, as stored. */
+  confirm(clientId, seq) {
+    if (this.pending.has(clientId)) this.show({ seq, sender: "citizen", kind: "message", client_id: clientId });
+  }
+
+  /** The server had `clientId` already (a retry): its stored copy is shown, this one goes. */
+  dropPending(clientId) {
+    this.pending.get(clientId)?.remove();
+    this.pending.delete(clientId);
   }
 
   fail(clientId) {
@@ -104,8 +80,8 @@ export class MessageLog {
   /** « Lu » under the citizen's last message the officer has read (up to `seq`). */
   markRead(seq) {
     let target = null;
-    for (const [number, item] of this.seqs) {
-      if (number <= seq && item && item.classList.contains("message--citoyen")) {
+    for (const [number, item] of this.shown) {
+      if (number <= seq && item.classList.contains("message--citoyen")) {
         if (!target || number > Number(target.dataset.seq)) target = item;
       }
     }
@@ -146,10 +122,5 @@ export class MessageLog {
     if (item.nextElementSibling !== before || item.parentNode !== this.list) {
       this.list.insertBefore(item, before);
     }
-  }
-
-  #advance(seq) {
-    this.highest = Math.max(this.highest, seq);
-    while (this.seqs.has(this.contiguous + 1)) this.contiguous += 1;
   }
 }

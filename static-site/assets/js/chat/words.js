@@ -1,15 +1,7 @@
 /**
- * The chat's French words: topics, queue position, wait, who speaks, what went wrong.
+ * The chat's French words: queue position, wait, who speaks, what went wrong. The topics are
+ * the product's vocabulary (/shared/js/vocabulary.js, generated from chalicelib/vocabulary.py).
  */
-
-export const TOPICS = Object.freeze({
-  vol: "Vol / cambriolage",
-  escroquerie: "Escroquerie / arnaque en ligne",
-  violences: "Violences (conjugales, sexuelles)",
-  stupefiants: "Stupéfiants",
-  demarches: "Démarches administratives",
-  autre: "Autre",
-});
 
 export const SENDERS = Object.freeze({ citizen: "Vous", officer: "Policier", system: "Information" });
 
@@ -18,7 +10,7 @@ export function ordinal(n) {
   return n === 1 ? "1er" : `${n}e`;
 }
 
-/** "moins d'une minute", "environ 5 minutes", "plus d'une heure" (as on the home page). */
+/** "moins d'une minute", "environ 1 minute", "environ 12 minutes", "plus d'une heure". */
 export function waitText(seconds) {
   if (seconds < 60) return "moins d'une minute";
   if (seconds >= 3600) return "plus d'une heure";

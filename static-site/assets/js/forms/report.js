@@ -3,7 +3,8 @@
  * with an Idempotency-Key drawn once per form fill (a retry never files twice), then the photos
  * (presigned POST to the bucket, then `complete`), and the tracking code shown once.
  */
-import { apiErrors, callApi, checked, enhance, showDone, text, uuid } from "./submit.js";
+import { newClientId } from "/shared/js/ids.js";
+import { apiErrors, callApi, checked, enhance, showDone, text } from "./submit.js";
 import * as rules from "./rules.js";
 
 const MAX_PHOTOS = 3;
@@ -260,7 +261,7 @@ function setUp(form) {
   const kind = form.dataset.kind;
   const panel = document.querySelector("[data-report-done]");
   let coordinates = null;
-  let idempotencyKey = uuid(); // one per form fill: resending after a lost answer files once
+  let idempotencyKey = newClientId(); // one per form fill: resending after a lost answer files once
   let current = null;
   setUpTimeRanges(form);
   setUpGeolocation(form, (value) => {
@@ -279,7 +280,7 @@ function setUp(form) {
         return `observed.time_ranges.${row ?? sent}`;
       }),
     done: async (report) => {
-      idempotencyKey = uuid();
+      idempotencyKey = newClientId();
       offerCode(panel, report.tracking_code);
       const photoState = panel.querySelector("[data-report-photos]");
       showDone(form, panel);

@@ -2,7 +2,7 @@
  * Sending a citizen form as JSON to the API, and turning every refusal into words next to the
  * fields. The API answers errors as {"error": {code, message, field?, details?: [{field, message}]}}.
  */
-import { loadConfig } from "../config.js";
+import { loadConfig } from "/shared/js/config.js";
 import { clearErrors, showErrors } from "./errors.js";
 
 const NETWORK =
@@ -50,14 +50,6 @@ export function apiErrors(result) {
   if (errors.length > 0) return errors;
   const message = typeof error.message === "string" && error.message ? error.message : SERVER;
   return [{ field: typeof error.field === "string" ? error.field : null, message }];
-}
-
-/** A new random id (Idempotency-Key: one per form fill). */
-export function uuid() {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-    b.toString(16).padStart(2, "0"),
-  ).join("");
 }
 
 /**

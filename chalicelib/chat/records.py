@@ -1,0 +1,116 @@
+"""What the chat shows outside a socket: the site's live status, and what officers read of
+past and present conversations (a day's history, one conversation, their colleagues).
+
+Each function answers plain data shaped like its HTTP answer model
+(chalicelib/chat/schemas.py); the HTTP views build the models.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.chat.errors import ConversationNotFound
+from chalicelib.chat.queue import estimate_seconds, mean_handle_seconds
+from chalicelib.clock import day_of
+from chalicelib.models import conversation as conversations
+from chalicelib.models import officer as officers
+from chalicelib.models.cursor import KeyType, decode_cursor, encode_cursor
+
+# The key of a page of the ``by_day`` index: the table's key and the index's.
+_DAY_PAGE_KEY: dict[str, KeyType] = {"conversation_id": "S", "created_day": "S", "created_at": "N"}
+MAX_CONVERSATION_ID = 64
+
+
+def public_status() -> dict[str, Any]:
+    """Officers online, people waiting and the estimated wait (two COUNT queries)."""
+    online = officers.online_count()
+    waiting = conversations.waiting_count()
+    return {
+        "open": online > 0,
+        "officers_online": online,
+        "waiting": waiting,
+        "estimated_wait_seconds": estimate_seconds(waiting, online, mean_handle_seconds()),
+    }
+
+
+def conversations_of_day(day: str | None, limit: int, cursor: str | None) -> dict[str, Any]:
+    """A page of the conversations created on ``day`` (default today), newest first.
+
+    ``cursor`` is the ``next`` of the previous page of the same day; one that is
+    not raises CursorError (422 on ``next``).
+    """
+    day = day or day_of()
+    scope = f"conversations.by_day|{day}"
+    start = (
+        decode_cursor(cursor, scope, _DAY_PAGE_KEY, fixed={"created_day": day}) if cursor else None
+    )
+    items, last = conversations.created_on(day, limit, start)
+    return {
+        "day": day,
+        "items": [
+            {
+                "conversation_id": c.conversation_id,
+                "status": c.status,
+                "topic": c.topic,
+                "urgent": bool(c.urgent),
+                "created_at": float(c.created_at),
+                "officer_id": c.officer_id,
+                "outcome": c.outcome,
+                "closed_at": float(c.closed_at) if c.closed_at else None,
+                "messages": int(c.last_seq or 0),
+            }
+            for c in items
+        ],
+        "next": encode_cursor(last, scope) if last else None,
+    }
+
+
+def conversation_file(conversation_id: str, after: int, limit: int) -> dict[str, Any]:
+    """One conversation and a page of its messages after sequence ``after``; or
+    ConversationNotFound."""
+    conversation = (
+        conversations.get(conversation_id) if len(conversation_id) <= MAX_CONVERSATION_ID else None
+    )
+    if conversation is None:
+        raise ConversationNotFound()
+    page, more = conversations.message_page(conversation_id, after, limit)
+    return {
+        "conversation_id": conversation_id,
+        "status": conversation.status,
+        "topic": conversation.topic,
+        "urgent": bool(conversation.urgent),
+        "created_at": float(conversation.created_at),
+        "officer_id": conversation.officer_id,
+        "outcome": conversation.outcome,
+        "links": conversation.link_list(),
+        "history": conversation.history_list(),
+        "messages": [
+            {
+                "seq": int(m.seq),
+                "kind": m.kind,
+                "sender": m.sender,
+                "text": m.text or "",
+                "sent_at": float(m.sent_at),
+            }
+            for m in page
+            # A void message only fills the number of a retried one: nothing to read.
+            if m.kind != "void"
+        ],
+        "next_after": int(page[-1].seq) if more and page else None,
+    }
+
+
+def colleagues() -> list[dict[str, Any]]:
+    """Officers online or away, with their load: whom a conversation can be handed to."""
+    found = (officers.get(officer_id) for officer_id in officers.with_presence())
+    return [
+        {
+            "officer_id": officer.officer_id,
+            "username": officer.username,
+            "status": officer.status,
+            "active_count": int(officer.active_count),
+            "capacity": int(officer.capacity),
+        }
+        for officer in found
+        if officer is not None
+    ]
