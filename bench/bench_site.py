@@ -1,7 +1,9 @@
-"""Citizen site weight: the heaviest page (HTML + CSS + JS, gzip) and the number of pages.
+"""Citizen site: the heaviest page (HTML + CSS + JS, gzip), the number of pages, and search
+quality (share of realistic queries whose fiche comes first / in the first three).
 
 Measured on static-site/dist, built first when missing. The budget is 60 KB per page
-(docs/site.md); pagefind's index chunks and WebAssembly are not counted.
+(docs/site.md); pagefind's index chunks and WebAssembly are not counted. Search runs the built
+pagefind index in headless Chromium with the site's own search modules (bench/search_quality.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ def run() -> dict[str, float]:
 
     if not (DIST / "index.html").is_file():
         build_site(DIST)
+    from bench.search_quality import measure, rates
+
     weights = [page_weight(DIST, page) for page in site_pages(DIST)]
     heaviest = max(weight.total for weight in weights)
-    return {"site.max_page_kb_gzip": round(heaviest / 1024, 2), "site.pages": len(weights)}
+    return {
+        "site.max_page_kb_gzip": round(heaviest / 1024, 2),
+        "site.pages": len(weights),
+        **rates(measure(DIST)),
+    }

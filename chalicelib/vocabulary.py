@@ -28,7 +28,7 @@ URGENT_TOPICS: frozenset[str] = frozenset({"violences"})
 # Orientation outcomes an officer closes a conversation with, in display order.
 OUTCOMES: dict[str, str] = {
     "commissariat": "Se rendre au commissariat",
-    "plainte_en_ligne": "Plainte ou pré-plainte en ligne",
+    "plainte_en_ligne": "Plainte en ligne ou Visioplainte",
     "perceval": "Perceval (fraude à la carte bancaire)",
     "thesee": "THESEE (escroquerie en ligne)",
     "pharos": "PHAROS (contenu illicite en ligne)",
@@ -109,7 +109,7 @@ HOW_FAR: dict[str, str] = {
     "s_informer": "M'informer sur la démarche",
     "echanger_avec_un_policier": "Échanger avec un policier",
     "prendre_rendez_vous": "Prendre rendez-vous au commissariat",
-    "deposer_plainte": "Déposer plainte ou pré-plainte",
+    "deposer_plainte": "Déposer plainte (au commissariat ou en ligne)",
     "suivre_son_dossier": "Suivre mon dossier",
     "toute_la_demarche": "Faire toute la démarche en ligne",
 }

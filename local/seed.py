@@ -29,11 +29,20 @@ def canned_responses(aws: LocalAws) -> None:
             None,
         ),
         (
-            "Pré-plainte en ligne",
-            "Pour un vol ou une dégradation sans auteur connu, vous pouvez faire une pré-plainte "
-            "en ligne, puis signer votre plainte au commissariat.",
-            "Pré-plainte en ligne",
-            "/fiches/pre-plainte-en-ligne/",
+            "Plainte en ligne",
+            "Pour un vol, un cambriolage, une dégradation ou une escroquerie hors Internet dont "
+            "vous ne connaissez pas l'auteur, vous pouvez porter plainte entièrement en ligne, "
+            "sans vous déplacer, sur plainte-en-ligne.masecurite.interieur.gouv.fr (avec "
+            "FranceConnect).",
+            "Porter plainte en ligne",
+            "/fiches/plainte-en-ligne/",
+        ),
+        (
+            "Visioplainte",
+            "Vous pouvez aussi porter plainte en vidéo avec un policier ou un gendarme, sur "
+            "rendez-vous, avec Visioplainte (pour les autres infractions, violences comprises).",
+            "Porter plainte en vidéo (Visioplainte)",
+            "/fiches/visioplainte/",
         ),
         (
             "Fraude à la carte bancaire",

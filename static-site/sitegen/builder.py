@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+import yaml
+
 from sitegen import (
     ASSETS_DIR,
     CONSOLE_DIR,
@@ -27,9 +29,11 @@ from sitegen import (
     TEMPLATES_DIR,
     ContentError,
 )
+from sitegen.checks import content_problems
 from sitegen.console import copy_console
 from sitegen.content import CATEGORIES, Fiche, Page, load_fiches, load_pages
 from sitegen.forms import write_form_pages
+from sitegen.helplines import HelpLines, load_help_lines
 from sitegen.links import broken_links
 from sitegen.orientation import Orientation, load_orientation, tree_json
 from sitegen.render import make_environment
@@ -115,7 +119,7 @@ def _write_fiche_pages(writer: _Writer, fiches: list[Fiche]) -> None:
             current="/fiches/",
             sensitive=fiche.sensitive,
             scripts=["js/quick-exit.js"] if fiche.sensitive else [],
-            lastmod=fiche.updated.isoformat(),
+            lastmod=fiche.checked.isoformat() if fiche.checked else None,
         )
     by_category = {key: [f for f in fiches if f.category == key] for key in CATEGORIES}
     writer.page(
@@ -138,8 +142,14 @@ def _write_fiche_pages(writer: _Writer, fiches: list[Fiche]) -> None:
         )
 
 
+def _use_help_lines(writer: _Writer, help_lines: HelpLines) -> None:
+    """Templates link help-line numbers with `{{ text | phones }}` and list them all."""
+    writer.env.filters["phones"] = help_lines.link_text
+    writer.env.globals["help_lines"] = help_lines.lines
+
+
 def _write_orientation_pages(
-    writer: _Writer, orientation: Orientation, fiches: dict[str, Fiche]
+    writer: _Writer, orientation: Orientation, fiches: dict[str, Fiche], help_lines: HelpLines
 ) -> None:
     scripts = ["js/quick-exit.js", "js/orientation.js"]
     for node in orientation.nodes.values():
@@ -184,7 +194,7 @@ def _write_orientation_pages(
     tree = writer.root / "orientation" / "arbre.json"
     tree.write_text(
         json.dumps(
-            tree_json(orientation, fiches),
+            tree_json(orientation, fiches, help_lines),
             ensure_ascii=False,
             sort_keys=True,
             separators=(",", ":"),
@@ -216,6 +226,7 @@ def _write_service_pages(writer: _Writer, fiches: list[Fiche], pages: list[Page]
         title="Discuter avec un policier",
         current="/discuter/",
         sensitive=True,
+        keep_title=True,  # the chat widget manages its own discreet title (chat/alerts.js)
         description="Un policier vous répond par écrit, en direct.",
         scripts=["js/quick-exit.js", "js/chat-status.js", "js/chat/widget.js"],
     )
@@ -255,6 +266,22 @@ def _write_seo_files(root: Path, sitemap: list[tuple[str, str | None]], base_url
     )
 
 
+def _write_moved_pages(writer: _Writer, moved_file: Path) -> None:
+    """A short page at each old address (content/moved.yaml) that links the new one."""
+    if not moved_file.is_file():
+        return
+    moved = yaml.safe_load(moved_file.read_text(encoding="utf-8")) or {}
+    for old_url, entry in moved.items():
+        writer.page(
+            old_url,
+            "moved.html",
+            title="Cette page a changé d'adresse",
+            in_sitemap=False,
+            to=entry["to"],
+            why=entry["why"],
+        )
+
+
 def run_pagefind(root: Path) -> None:
     """French full-text index of the fiches (the only pages marked data-pagefind-body)."""
     result = subprocess.run(  # noqa: S603 (fixed arguments)
@@ -281,11 +308,12 @@ def build_site(
     started = time.perf_counter()
     sources = sources or Sources()
     _check_out_dir(out)
-    fiches = load_fiches(sources.content / "fiches")
+    help_lines = load_help_lines(sources.content / "help_lines.yaml")
+    fiches = load_fiches(sources.content / "fiches", help_lines)
     by_slug = {fiche.slug: fiche for fiche in fiches}
     orientation = load_orientation(sources.content / "orientation.yaml", by_slug)
     pages_dir = sources.content / "pages"
-    pages = load_pages(pages_dir) if pages_dir.is_dir() else []
+    pages = load_pages(pages_dir, help_lines) if pages_dir.is_dir() else []
 
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
@@ -297,13 +325,18 @@ def build_site(
         if sources.console.is_dir():
             copy_console(sources.console, staging / "console")
         writer = _Writer(staging, sources)
+        _use_help_lines(writer, help_lines)
         _write_service_pages(writer, fiches, pages)
         _write_fiche_pages(writer, fiches)
-        _write_orientation_pages(writer, orientation, by_slug)
+        _write_orientation_pages(writer, orientation, by_slug, help_lines)
+        _write_moved_pages(writer, sources.content / "moved.yaml")
         _write_seo_files(staging, writer.sitemap, base_url)
         broken = broken_links(staging)
         if broken:
             raise ContentError([f"lien interne cassé — {link}" for link in broken])
+        editorial = content_problems(staging, help_lines)
+        if editorial:
+            raise ContentError(editorial)
         if search_index:
             run_pagefind(staging)
         if out.exists():

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import frontmatter
 
 from sitegen import ContentError
+from sitegen.helplines import HelpLines
 from sitegen.markup import normalize_heading, render_markdown, slugify
 from sitegen.vocabulary import vocabularies
 
@@ -85,7 +86,7 @@ class Fiche:
     category: str
     keywords: list[str]
     sensitive: bool
-    updated: dt.date
+    checked: dt.date | None  # when the facts were last checked against `source`; None: never
     source: Link
     services: list[Link]
     related: list[str]
@@ -160,7 +161,9 @@ def _https_url(value: Any, problems: list[str], where: str) -> str | None:
     return value
 
 
-def _parse_date(value: Any, problems: list[str], where: str) -> dt.date:
+def _parse_date(value: Any, problems: list[str], where: str) -> dt.date | None:
+    if value is None:
+        return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -170,11 +173,19 @@ def _parse_date(value: Any, problems: list[str], where: str) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    problems.append(f"{where}: « updated » doit être une date ISO (AAAA-MM-JJ), pas {value!r}")
-    return dt.date(1970, 1, 1)
+    problems.append(f"{where}: « checked » doit être une date ISO (AAAA-MM-JJ), pas {value!r}")
+    return None
 
 
-def parse_fiche(path: Path, problems: list[str]) -> Fiche | None:
+def is_deep_url(url: str) -> bool:
+    """A precise page, not a site's home: a path beyond `/`, or a query naming a page."""
+    parts = urlsplit(url)
+    return parts.path.strip("/") != "" or bool(parts.query)
+
+
+def parse_fiche(
+    path: Path, problems: list[str], help_lines: HelpLines | None = None
+) -> Fiche | None:
     """Parse and validate one fiche file; append problems, return None when unusable."""
     where = path.name
     slug = path.stem
@@ -203,7 +214,11 @@ def parse_fiche(path: Path, problems: list[str]) -> Fiche | None:
     sensitive = meta.get("sensitive")
     if not isinstance(sensitive, bool):
         problems.append(f"{where}: « sensitive » doit valoir true ou false")
-    updated = _parse_date(meta.get("updated"), problems, where)
+    if "updated" in meta:
+        problems.append(
+            f"{where}: « updated » est remplacé par « checked » (date de vérification à la source)"
+        )
+    checked = _parse_date(meta.get("checked"), problems, where)
 
     source_meta = meta.get("source")
     source = Link("", None)
@@ -214,6 +229,11 @@ def parse_fiche(path: Path, problems: list[str]) -> Fiche | None:
         url = _https_url(source_meta.get("url"), problems, f"{where} source")
         if url is None and source_meta.get("url") is None:
             problems.append(f"{where}: « source.url » manquant")
+        elif url is not None and not is_deep_url(url):
+            problems.append(
+                f"{where}: « source.url » doit être la page précise de la source, "
+                f"pas l'accueil d'un site : {url}"
+            )
         source = Link(label, url)
 
     services: list[Link] = []
@@ -255,7 +275,7 @@ def parse_fiche(path: Path, problems: list[str]) -> Fiche | None:
     for heading, text in raw_sections:
         if not text.strip():
             problems.append(f"{where}: la section « {heading} » est vide")
-        sections.append(Section(heading, slugify(heading), render_markdown(text)))
+        sections.append(Section(heading, slugify(heading), render_markdown(text, help_lines)))
 
     if len(problems) > before:
         return None
@@ -266,7 +286,7 @@ def parse_fiche(path: Path, problems: list[str]) -> Fiche | None:
         category=str(category),
         keywords=[k.strip() for k in keywords],
         sensitive=bool(sensitive),
-        updated=updated,
+        checked=checked,
         source=source,
         services=services,
         related=list(related),
@@ -275,13 +295,13 @@ def parse_fiche(path: Path, problems: list[str]) -> Fiche | None:
     )
 
 
-def load_fiches(directory: Path) -> list[Fiche]:
+def load_fiches(directory: Path, help_lines: HelpLines | None = None) -> list[Fiche]:
     """All fiches of `directory`, sorted by title, related slugs resolved; or ContentError."""
     problems: list[str] = []
     fiches = [
         fiche
         for path in sorted(directory.glob("*.md"))
-        if (fiche := parse_fiche(path, problems)) is not None
+        if (fiche := parse_fiche(path, problems, help_lines)) is not None
     ]
     by_slug = {fiche.slug: fiche for fiche in fiches}
     for fiche in fiches:
@@ -299,7 +319,7 @@ def load_fiches(directory: Path) -> list[Fiche]:
     return sorted(fiches, key=lambda fiche: fiche.title.casefold())
 
 
-def load_pages(directory: Path) -> list[Page]:
+def load_pages(directory: Path, help_lines: HelpLines | None = None) -> list[Page]:
     """Editorial pages: front matter `title`, `description`, optional `order`."""
     problems: list[str] = []
     pages = []
@@ -313,7 +333,9 @@ def load_pages(directory: Path) -> list[Page]:
             order = 100
         if not SLUG_RE.match(path.stem):
             problems.append(f"{path.name}: nom de fichier invalide")
-        pages.append(Page(path.stem, title, description, render_markdown(post.content), order))
+        pages.append(
+            Page(path.stem, title, description, render_markdown(post.content, help_lines), order)
+        )
     if problems:
         raise ContentError(problems)
     return sorted(pages, key=lambda page: (page.order, page.slug))

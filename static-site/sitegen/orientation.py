@@ -21,6 +21,7 @@ import yaml
 
 from sitegen import ContentError
 from sitegen.content import SLUG_RE, Fiche
+from sitegen.helplines import HelpLines
 
 SENSITIVE_MARKER = "violence"
 
@@ -56,6 +57,16 @@ class Orientation:
     def url(self, node_id: str) -> str:
         """The page of a node; the start node lives at /orientation/."""
         return "/orientation/" if node_id == self.start else f"/orientation/{node_id}/"
+
+    def parents(self) -> dict[str, str]:
+        """Each node's question « Question précédente » leads back to: the first question that
+        offers it, in file order (a node reached from several questions gets the first one;
+        with JavaScript, the wizard goes back to the question actually answered)."""
+        found: dict[str, str] = {}
+        for node in self.nodes.values():
+            for choice in node.choices:
+                found.setdefault(choice.next, node.id)
+        return found
 
 
 def _parse_node(node_id: str, raw: Any, problems: list[str]) -> Node | None:
@@ -217,21 +228,30 @@ def load_orientation(path: Path, fiches: dict[str, Fiche]) -> Orientation:
     return parse_orientation(raw, fiches)
 
 
-def tree_json(orientation: Orientation, fiches: dict[str, Fiche]) -> dict[str, Any]:
-    """What the wizard's JS module needs to render any node in place."""
+def tree_json(
+    orientation: Orientation, fiches: dict[str, Fiche], help_lines: HelpLines | None = None
+) -> dict[str, Any]:
+    """What the wizard's JS module needs to render any node in place. Sentences that may name
+    a help line also come as segments ([{text}, {text, href}]) so the script links them."""
+    help_lines = help_lines or HelpLines([])
     nodes: dict[str, Any] = {}
+    parents = orientation.parents()
     for node in orientation.nodes.values():
         entry: dict[str, Any] = {"url": orientation.url(node.id), "sensitive": node.sensitive}
+        if node.id in parents:
+            entry["parent"] = parents[node.id]
         if node.is_result:
             fiche = fiches[node.fiche or ""]
             entry["result"] = {
                 "channel": node.channel,
+                "channelParts": help_lines.segments(node.channel or ""),
                 "fiche": {"title": fiche.title, "summary": fiche.summary, "url": fiche.url},
                 "chat": f"/discuter/?sujet={fiche.chat_topic}",
             }
         else:
             entry["question"] = node.question
             entry["hint"] = node.hint
+            entry["hintParts"] = help_lines.segments(node.hint or "")
             entry["choices"] = [{"label": c.label, "next": c.next} for c in node.choices]
         nodes[node.id] = entry
     return {"start": orientation.start, "nodes": nodes}

@@ -26,6 +26,8 @@ MONTHS = (
     "décembre",
 )
 
+NEUTRAL_TITLE = "Informations pratiques"
+
 NAVIGATION = (
     ("/orientation/", "Que vous est-il arrivé ?"),
     ("/fiches/", "Fiches pratiques"),
@@ -73,6 +75,8 @@ def make_environment(templates_dir: Path, assets_dir: Path) -> Environment:
         categories=CATEGORIES,
         navigation=NAVIGATION,
         site_name="moncommissariat",
+        # What a sensitive page calls itself in the tab and the history (quick exit, discretion).
+        neutral_title=NEUTRAL_TITLE,
         vocabulary=vocabularies(),
     )
     return env

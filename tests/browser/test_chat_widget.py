@@ -173,17 +173,19 @@ def test_a_whole_conversation_with_an_officer_including_a_reload(
             "plainte_en_ligne",
             [
                 {
-                    "label": "Pré-plainte en ligne",
-                    "url": "https://www.pre-plainte-en-ligne.gouv.fr/",
+                    "label": "Plainte en ligne",
+                    "url": "https://plainte-en-ligne.masecurite.interieur.gouv.fr/",
                 },
                 {"label": "Vol de vélo : que faire ?", "url": "/fiches/vol-velo/"},
             ],
         )
         closed = page.locator("[data-chat-closed]")
         expect(closed.get_by_role("heading", name="Conversation terminée")).to_be_focused()
-        expect(closed).to_contain_text("Plainte ou pré-plainte en ligne")
-        link = closed.get_by_role("link", name="Pré-plainte en ligne")
-        expect(link).to_have_attribute("href", "https://www.pre-plainte-en-ligne.gouv.fr/")
+        expect(closed).to_contain_text("Plainte en ligne ou Visioplainte")
+        link = closed.get_by_role("link", name="Plainte en ligne", exact=True)
+        expect(link).to_have_attribute(
+            "href", "https://plainte-en-ligne.masecurite.interieur.gouv.fr/"
+        )
         expect(closed.get_by_role("link", name="Vol de vélo : que faire ?")).to_have_attribute(
             "href", "/fiches/vol-velo/"
         )
@@ -210,7 +212,7 @@ def test_a_whole_conversation_with_an_officer_including_a_reload(
         # Back on /discuter/ after the end: the outcome, not a new connection.
         page.goto(f"{local_platform.url}/discuter/", wait_until="networkidle")
         expect(page.locator("[data-chat-closed]")).to_contain_text(
-            "Plainte ou pré-plainte en ligne"
+            "Plainte en ligne ou Visioplainte"
         )
         page.get_by_role("button", name="Poser une nouvelle question").click()
         expect(page.get_by_role("heading", name="Commencer une conversation")).to_be_visible()

@@ -101,7 +101,7 @@ def test_citizen_on_the_site_and_officer_on_the_console_then_survey_and_dashboar
         tab(page, conversation_id).wait_for(state="detached")
 
         closed = citizen.locator("[data-chat-closed]")
-        closed.get_by_text("Plainte ou pré-plainte en ligne").first.wait_for()
+        closed.get_by_text("Plainte en ligne ou Visioplainte").first.wait_for()
         assert (
             closed.get_by_role("link", name="Vol de vélo : que faire ?").get_attribute("href")
             == "/fiches/vol-velo/"
@@ -125,7 +125,7 @@ def test_citizen_on_the_site_and_officer_on_the_console_then_survey_and_dashboar
         wait_kpi_above(supervisor.page, "closed", closed_before)
         wait_kpi_above(supervisor.page, "survey", survey_before)
         supervisor.page.locator(
-            "figure[data-chart='outcomes'] table", has_text="Plainte ou pré-plainte en ligne"
+            "figure[data-chart='outcomes'] table", has_text="Plainte en ligne ou Visioplainte"
         ).wait_for(state="attached")
         assert citizen_dialogs == [] and officer.dialogs == [] and supervisor.dialogs == []
         assert officer.errors == [] and supervisor.errors == []

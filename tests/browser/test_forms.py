@@ -380,7 +380,7 @@ def test_the_survey_for_people_who_never_used_the_service(
     assert axe_violations(page) == [], "non-user survey errors"
     group = form.get_by_role("group", name="Auriez-vous souhaité faire vos démarches en ligne ?")
     group.get_by_label("Oui").check()
-    form.get_by_label("Déposer plainte ou pré-plainte").check()
+    form.get_by_label("Déposer plainte (au commissariat ou en ligne)").check()
     form.get_by_label("Suivre mon dossier").check()
     form.get_by_label("Dites-nous en plus (facultatif)").fill("Pour un vol de vélo.")
     form.get_by_role("button", name="Envoyer mes réponses").click()

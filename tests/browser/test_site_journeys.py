@@ -157,7 +157,7 @@ def test_search_without_results_offers_other_ways(local_platform: Any, page: Any
     from playwright.sync_api import expect
 
     page.goto(f"{local_platform.url}/recherche/?q=zzzqqqxxx", wait_until="networkidle")
-    expect(page.locator("#recherche-statut")).to_contain_text("Aucune fiche", timeout=15_000)
+    expect(page.locator("#recherche-statut")).to_contain_text("Aucun résultat", timeout=15_000)
     expect(page.get_by_role("link", name="la liste de toutes les fiches").last).to_be_visible()
 
 
@@ -262,3 +262,117 @@ def test_unknown_address_gets_the_french_404(local_platform: Any, page: Any) -> 
     response = page.goto(f"{local_platform.url}/cette-page-n-existe-pas/")
     assert response is not None and response.status == 404
     assert re.search("Page introuvable", page.content())
+
+
+# -- issue 14: quick exit leaves no trace it can control, tel: links, visible focus ----------
+
+
+def test_quick_exit_from_the_violence_fiche_then_back_does_not_show_it(
+    local_platform: Any, page: Any
+) -> None:
+    page.goto(f"{local_platform.url}/", wait_until="networkidle")
+    page.goto(f"{local_platform.url}/fiches/violences-conjugales/", wait_until="networkidle")
+    assert page.title() == "Informations pratiques"  # neutral in the tab and the history
+    page.get_by_role("link", name="Quitter rapidement").click()
+    page.wait_for_url(EXIT_URL)
+    page.go_back()
+    page.wait_for_url(f"{local_platform.url}/")
+    assert "violences" not in page.url
+
+
+def test_quick_exit_steps_over_the_sensitive_pages_visited_just_before(
+    local_platform: Any, page: Any
+) -> None:
+    page.goto(f"{local_platform.url}/", wait_until="networkidle")
+    page.goto(f"{local_platform.url}/fiches/violences-conjugales/", wait_until="networkidle")
+    page.locator("#liees-titre + ul").get_by_role("link", name="Violences sexuelles").click()
+    page.wait_for_url("**/fiches/violences-sexuelles/")
+    page.wait_for_load_state("networkidle")
+    page.get_by_role("link", name="Quitter rapidement").click()
+    page.wait_for_url(EXIT_URL)
+    page.go_back()
+    page.wait_for_url(f"{local_platform.url}/")
+
+
+def test_quick_exit_from_the_wizard_steps_over_its_violence_questions(
+    local_platform: Any, page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{local_platform.url}/", wait_until="networkidle")
+    page.goto(f"{local_platform.url}/orientation/", wait_until="networkidle")
+    page.get_by_role("link", name="J'ai subi des violences ou du harcèlement").click()
+    expect(page.locator("h1")).to_have_text("Quelle situation vous concerne ?")
+    page.get_by_role("link", name="Des violences de mon conjoint ou ex-conjoint").click()
+    expect(page.locator("h1")).to_have_text("Notre conseil")
+    assert page.title() == "Informations pratiques"
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    page.wait_for_url(EXIT_URL)
+    page.go_back()
+    page.wait_for_url(re.compile(r".*/orientation/$"))
+    expect(page.locator("h1")).to_have_text("Que vous est-il arrivé ?")
+
+
+def test_emergency_result_offers_quick_exit_and_tel_links(local_platform: Any, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{local_platform.url}/orientation/", wait_until="networkidle")
+    page.get_by_role("link", name="Je suis en danger maintenant").click()
+    expect(page.locator("h1")).to_have_text("Notre conseil")
+    advice = page.locator(".resultat")
+    expect(advice.get_by_role("link", name="17", exact=True)).to_have_attribute("href", "tel:17")
+    expect(advice.get_by_role("link", name="112", exact=True)).to_have_attribute("href", "tel:112")
+    expect(advice.get_by_role("link", name="114", exact=True)).to_have_attribute("href", "sms:114")
+    expect(page.get_by_role("link", name="Quitter rapidement")).to_be_visible()
+    page.reload()  # the page itself, without the script's rendering
+    expect(page.locator(".resultat a[href='tel:17']")).to_have_count(1)
+    expect(page.get_by_role("link", name="Quitter rapidement")).to_be_visible()
+
+
+def test_help_lines_in_fiches_can_be_tapped(local_platform: Any, page: Any) -> None:
+    page.goto(f"{local_platform.url}/fiches/violences-conjugales/", wait_until="networkidle")
+    hrefs = set(page.locator("main a.numero").evaluate_all("links => links.map(a => a.href)"))
+    assert {"tel:3919", "tel:17", "tel:112", "sms:114", "tel:116006"} <= hrefs
+
+
+def test_wizard_previous_question_goes_back_one_step(local_platform: Any, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{local_platform.url}/orientation/", wait_until="networkidle")
+    page.get_by_role("link", name="Je veux signaler quelque chose").click()
+    page.get_by_role("link", name="Un enfant en danger").click()
+    expect(page.locator("h1")).to_have_text("Notre conseil")
+    page.get_by_role("link", name="Question précédente").click()
+    expect(page.locator("h1")).to_have_text("Que voulez-vous signaler ?")  # the one answered
+    expect(page.locator("h1")).to_be_focused()
+
+
+def test_wizard_previous_question_works_without_javascript(
+    browser: Any, local_platform: Any
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{local_platform.url}/orientation/vol/")
+        page.get_by_role("link", name="Question précédente").click()
+        page.wait_for_url(re.compile(r".*/orientation/$"))
+    finally:
+        context.close()
+
+
+def test_date_and_time_fields_show_a_visible_focus(local_platform: Any, page: Any) -> None:
+    page.goto(f"{local_platform.url}/signaler/point-de-deal/", wait_until="networkidle")
+    for selector in ("input[type='date']", "input[type='time']"):
+        field = page.locator(selector).first
+        before = field.evaluate(
+            "e => getComputedStyle(e).boxShadow + getComputedStyle(e).outlineStyle"
+        )
+        field.focus()
+        style = field.evaluate(
+            "e => { const s = getComputedStyle(e);"
+            " return {outline: s.outlineStyle, width: s.outlineWidth, shadow: s.boxShadow}; }"
+        )
+        assert style["outline"] != "none" and style["width"] != "0px", (selector, style)
+        assert style["shadow"] != "none", (selector, style)
+        assert before != style["shadow"] + style["outline"], selector

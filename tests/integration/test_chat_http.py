@@ -119,8 +119,8 @@ def test_canned_responses_are_managed_by_supervisors_only(http: HttpClient, aws:
     officer, supervisor = auth(aws, "officier1"), auth(aws, "superviseur")
     payload = {
         "title": "Plainte en ligne",
-        "text": "Vous pouvez faire une pré-plainte.",
-        "link": {"label": "Pré-plainte", "url": "/fiches/pre-plainte-en-ligne/"},
+        "text": "Vous pouvez porter plainte en ligne.",
+        "link": {"label": "Plainte en ligne", "url": "/fiches/plainte-en-ligne/"},
     }
     refused = http.http.post(
         "/officer/canned",
@@ -139,10 +139,10 @@ def test_canned_responses_are_managed_by_supervisors_only(http: HttpClient, aws:
     assert [item["title"] for item in listed] == ["Plainte en ligne"]
     updated = http.http.put(
         f"/officer/canned/{canned_id}",
-        body=json.dumps({**payload, "title": "Pré-plainte"}),
+        body=json.dumps({**payload, "title": "Plainte en ligne (2024)"}),
         headers={**supervisor, "Content-Type": "application/json"},
     )
-    assert body(updated)["title"] == "Pré-plainte"
+    assert body(updated)["title"] == "Plainte en ligne (2024)"
     bad = http.http.post(
         "/officer/canned",
         body=json.dumps({"title": "", "text": "x"}),

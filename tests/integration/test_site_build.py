@@ -203,7 +203,7 @@ def test_fiche_reads_without_javascript(dist: Path, path: Path) -> None:
     page = dist / "fiches" / path.stem / "index.html"
     html = page.read_text(encoding="utf-8")
     markup = parse(page)
-    text = " ".join(markup.text)
+    text = "".join(markup.text)  # a help-line number is its own link: no space around it
     assert post["title"] in text and post["summary"] in text
     for heading in (
         "Que faire maintenant ?",
@@ -213,9 +213,15 @@ def test_fiche_reads_without_javascript(dist: Path, path: Path) -> None:
         "Et ensuite ?",
     ):
         assert heading in text.replace("\u2019", "'")
-    assert re.search(
-        r"Mis à jour le\s*<time datetime=\"\d{4}-\d{2}-\d{2}\">\d{1,2}(er)? \w+ \d{4}", html
+    checked = re.search(
+        r"Informations vérifiées le\s*"
+        r"<time datetime=\"(\d{4}-\d{2}-\d{2})\">\d{1,2}(er)? \w+ \d{4}",
+        html,
     )
+    if post.get("checked"):
+        assert checked and checked.group(1) == str(post["checked"])
+    else:
+        assert checked is None and "vérifiées le" not in html
     source = [link for link in markup.links if link.get("href") == post["source"]["url"]]
     assert source and source[0].get("rel") == "noopener"
     assert f'href="/discuter/?sujet={post["chat_topic"]}"' in html
@@ -227,7 +233,7 @@ def test_fiche_reads_without_javascript(dist: Path, path: Path) -> None:
 
 def test_fiche_french_date_and_source(dist: Path) -> None:
     html = (dist / "fiches" / "fraude-carte-bancaire" / "index.html").read_text(encoding="utf-8")
-    assert 'Mis à jour le <time datetime="2026-11-29">29 novembre 2026</time>' in html
+    assert 'Informations vérifiées le <time datetime="2026-12-05">5 décembre 2026</time>' in html
     assert "Source : <a href=" in html
     assert 'data-pagefind-weight="10">Fraude à la carte bancaire</h1>' in html
 

@@ -44,12 +44,26 @@ OFFICIAL_HOSTS = {
     "www.defenseurdesdroits.fr",
     "www.france-victimes.fr",
     "www.devenirpolicier.fr",
+    "www.sdis04.fr",  # a département's fire and rescue service (public body)
 }
 
 # Issue 4: the topics the fiches must cover → the fiche that covers it, and words it must say.
 REQUIRED_TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "plainte": ("porter-plainte", ("plainte",)),
-    "pré-plainte en ligne": ("pre-plainte-en-ligne", ("pre-plainte-en-ligne.gouv.fr",)),
+    "plainte en ligne (2024)": (
+        "plainte-en-ligne",
+        ("plainte-en-ligne.masecurite.interieur.gouv.fr", "FranceConnect", "15 octobre 2024"),
+    ),
+    "visioplainte": ("visioplainte", ("Visioplainte", "FranceConnect")),
+    "troubles de voisinage": (
+        "troubles-de-voisinage",
+        ("R623-2", "conciliateur", "/signaler/autre-nuisance/"),
+    ),
+    "après la plainte": (
+        "apres-la-plainte",
+        ("classement sans suite", "procureur général", "partie civile", "CIVI", "SARVI"),
+    ),
+    "dégradation": ("degradation-vandalisme", ("rayée", "Plainte en ligne")),
     "main courante": ("main-courante", ("main courante",)),
     "vol de téléphone": ("vol-telephone-portable", ("IMEI",)),
     "vol de vélo": ("vol-velo", ("vélo",)),
@@ -57,8 +71,9 @@ REQUIRED_TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "vol à la tire": ("vol-a-la-tire", ("opposition",)),
     "cambriolage, que faire": ("cambriolage", ("17",)),
     "cambriolage, prévention": ("cambriolage-prevention", ("Tranquillité Vacances",)),
-    "escroquerie en ligne → THESEE": ("escroquerie-en-ligne", ("THESEE",)),
-    "carte bancaire → Perceval": ("fraude-carte-bancaire", ("Perceval",)),
+    "escroquerie en ligne → THESEE": ("escroquerie-en-ligne", ("THESEE", "N31138")),
+    "hameçonnage → Signal Spam": ("hameconnage", ("Signal Spam", "Phishing Initiative", "33700")),
+    "carte bancaire → Perceval": ("fraude-carte-bancaire", ("Perceval", "R46526")),
     "faux conseiller bancaire": ("arnaque-faux-conseiller", ("banque",)),
     "arnaque sentimentale": ("arnaque-sentimentale", ("argent",)),
     "petites annonces": ("arnaque-petites-annonces", ("annonce",)),
@@ -72,12 +87,12 @@ REQUIRED_TOPICS: dict[str, tuple[str, tuple[str, ...]]] = {
     "violences sexuelles": ("violences-sexuelles", ("arretonslesviolences.gouv.fr",)),
     "harcèlement de rue": ("harcelement-de-rue", ("outrage sexiste",)),
     "discriminations et haine": ("discriminations-haine", ("Défenseur des droits",)),
-    "perte ou vol de papiers": ("perte-vol-papiers-identite", ("ANTS",)),
+    "perte ou vol de papiers": ("perte-vol-papiers-identite", ("ANTS", "ANEF")),
     "usurpation d'identité": ("usurpation-identite", ("identité",)),
-    "rodéos urbains": ("rodeos-urbains", ("rodéo",)),
-    "points de deal": ("point-de-deal", ("/signaler/point-de-deal/",)),
-    "maltraitance animale": ("maltraitance-animale", ("animal",)),
-    "Opération Tranquillité Vacances": ("operation-tranquillite-vacances", ("Service-Public",)),
+    "rodéos urbains": ("rodeos-urbains", ("rodéo", "/signaler/rodeo-urbain/")),
+    "points de deal": ("point-de-deal", ("/signaler/point-de-deal/", "0 800 23 13 13")),
+    "maltraitance animale": ("maltraitance-animale", ("animal", "/signaler/maltraitance-animale/")),
+    "Opération Tranquillité Vacances": ("operation-tranquillite-vacances", ("R43241",)),
     "procuration de vote": ("procuration-vote", ("maprocuration.gouv.fr",)),
     "objets trouvés": ("objets-trouves", ("objets trouvés",)),
     "accident de la route": ("accident-de-la-route", ("constat",)),
@@ -140,13 +155,31 @@ def test_fiche_cites_an_official_https_source(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", FICHE_FILES, ids=fiche_id)
-def test_fiche_update_date_is_an_iso_date_not_in_the_future(path: Path) -> None:
+def test_fiche_checked_date_when_present_is_an_iso_date_not_in_the_future(path: Path) -> None:
     raw = re.search(
-        r"^updated:\s*['\"]?([^'\"\s]+)", path.read_text(encoding="utf-8"), flags=re.MULTILINE
+        r"^checked:\s*['\"]?([^'\"\s]+)", path.read_text(encoding="utf-8"), flags=re.MULTILINE
     )
-    assert raw is not None
+    if raw is None:
+        return  # never checked against its source: the page shows no date
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.group(1))
     assert dt.date.fromisoformat(raw.group(1)) <= dt.date.today()
+
+
+@pytest.mark.parametrize("path", FICHE_FILES, ids=fiche_id)
+def test_fiche_source_is_a_precise_page_not_a_home_page(path: Path) -> None:
+    url = urlsplit(frontmatter.load(str(path))["source"]["url"])
+    assert url.path.strip("/") or url.query, f"{path.name}: source is a home page"
+
+
+def test_a_fiche_whose_source_is_a_home_page_is_rejected(tmp_path: Path) -> None:
+    good = (FICHES_DIR / "vol-velo.md").read_text(encoding="utf-8")
+    home = re.sub(
+        r"(source:\n\s+label:[^\n]*\n\s+url: )[^\n]*", r'\1"https://www.service-public.fr"', good
+    )
+    assert home != good
+    (tmp_path / "vol-velo.md").write_text(home, encoding="utf-8")
+    with pytest.raises(ContentError, match="page précise"):
+        load_fiches(tmp_path)
 
 
 @pytest.mark.parametrize("path", FICHE_FILES, ids=fiche_id)
@@ -350,3 +383,104 @@ def test_privacy_page_states_the_retention_the_code_applies(built: Path) -> None
     hours, minutes = divmod(defaults.connection_ttl_seconds // 60, 60)
     assert f"{hours} h {minutes} min" in section("Données de connexion")
     assert "pistage" in page
+
+
+# -- help lines and the editorial checks (issue 14) -----------------------------------
+
+from sitegen.checks import (  # noqa: E402
+    content_problems,
+    discontinued_service_problems,
+    form_pages,
+    orphan_form_problems,
+    unlinked_help_line_problems,
+)
+from sitegen.helplines import load_help_lines  # noqa: E402
+
+HELP_LINES = load_help_lines(SITE / "content" / "help_lines.yaml")
+
+
+def test_help_lines_have_hours_cost_and_a_kind() -> None:
+    numbers = {line.digits: line for line in HELP_LINES.lines}
+    for required in ("17", "112", "114", "15", "18", "3919", "119", "116006", "3018", "3114"):
+        assert required in numbers, required
+    assert numbers["114"].href == "sms:114" and numbers["3919"].href == "tel:3919"
+    assert all(line.hours and line.cost for line in HELP_LINES.lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        ("Appelez le 17 ou le 112, SMS au 114.", ["tel:17", "tel:112", "sms:114"]),
+        ("Le 3919 et le 116 006 sont gratuits.", ["tel:3919", "tel:116006"]),
+        ("Drogues Info Service : 0 800 23 13 13.", ["tel:0800231313"]),
+        ("Depuis le 15 octobre 2024, à 18 ans, pendant 15 jours.", []),
+        ("15 000 € d'amende, 17Cyber, en 2017, à 18:00.", []),
+    ],
+)
+def test_help_line_numbers_become_links_and_dates_do_not(text: str, linked: list[str]) -> None:
+    html = str(HELP_LINES.link_text(text))
+    assert re.findall(r'href="((?:tel|sms):\d+)"', html) == linked
+
+
+def test_markdown_links_a_bold_help_line_and_leaves_existing_links_alone() -> None:
+    html = render_markdown(
+        "Appelez le **17**. [Le 3919](https://arretonslesviolences.gouv.fr/x)", HELP_LINES
+    )
+    assert '<a href="tel:17" class="numero"><strong>17</strong></a>' in html
+    assert 'href="tel:3919"' not in html
+
+
+def test_the_built_site_passes_the_editorial_checks(built: Path) -> None:
+    assert content_problems(built, HELP_LINES) == []
+    assert set(form_pages(built)) == {
+        "/signaler/point-de-deal/",
+        "/signaler/rodeo-urbain/",
+        "/signaler/maltraitance-animale/",
+        "/signaler/autre-nuisance/",
+    }
+
+
+def test_check_flags_the_old_pre_complaint_presented_as_current(tmp_path: Path) -> None:
+    page = tmp_path / "fiches" / "x" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        "<p>Faites une pré-plainte en ligne puis signez au commissariat.</p>"
+        "<p>La pré-plainte en ligne a été remplacée par Plainte en ligne.</p>",
+        encoding="utf-8",
+    )
+    problems = discontinued_service_problems(tmp_path)
+    assert len(problems) == 1 and "signez" in problems[0]
+    page.write_text('<a href="https://www.pre-plainte-en-ligne.gouv.fr">x</a>', encoding="utf-8")
+    assert discontinued_service_problems(tmp_path)
+
+
+def test_check_flags_a_help_line_written_as_plain_text(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(
+        '<p>Appelez le <a href="tel:17">17</a> ou le 3919.</p><p class="mots-cles" hidden>119</p>',
+        encoding="utf-8",
+    )
+    problems = unlinked_help_line_problems(tmp_path, HELP_LINES)
+    assert len(problems) == 1 and "3919" in problems[0]
+
+
+def test_check_flags_a_form_no_fiche_links_to(tmp_path: Path) -> None:
+    form = tmp_path / "signaler" / "rodeo-urbain" / "index.html"
+    form.parent.mkdir(parents=True)
+    form.write_text('<div id="report-form"></div>', encoding="utf-8")
+    fiche = tmp_path / "fiches" / "rodeos-urbains" / "index.html"
+    fiche.parent.mkdir(parents=True)
+    fiche.write_text('<a href="/discuter/">tchat</a>', encoding="utf-8")
+    assert orphan_form_problems(tmp_path) == [
+        "/signaler/rodeo-urbain/: aucun lien depuis une fiche vers ce formulaire"
+    ]
+    fiche.write_text('<a href="/signaler/rodeo-urbain/">formulaire</a>', encoding="utf-8")
+    assert orphan_form_problems(tmp_path) == []
+
+
+def test_officer_outcomes_and_canned_answers_name_the_current_service() -> None:
+    from chalicelib import vocabulary
+
+    assert "pré-plainte" not in vocabulary.OUTCOMES["plainte_en_ligne"].casefold()
+    assert "pré-plainte" not in vocabulary.HOW_FAR["deposer_plainte"].casefold()
+    seed = (ROOT / "local" / "seed.py").read_text(encoding="utf-8")
+    assert "pré-plainte" not in seed.casefold() and "pre-plainte" not in seed

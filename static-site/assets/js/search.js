@@ -1,12 +1,14 @@
 /**
  * Search page: our own small UI over pagefind's JS API (/pagefind/pagefind.js, loaded on
- * first use). Results are links with excerpts; the excerpt's <mark> tags are turned into
+ * first use). The query goes through search/engine.js (stop-words, synonyms, word-by-word
+ * fallback). Results are links with excerpts; the excerpt's <mark> tags are turned into
  * DOM nodes here, everything else is inserted as text (never innerHTML).
  */
 import { loadPagefind } from "/shared/js/pagefind.js";
 
+import { PAGEFIND_OPTIONS, searchFiches } from "./search/engine.js";
+
 const MAX_RESULTS = 10;
-const EXCERPT_WORDS = 24;
 
 const form = document.getElementById("recherche");
 const input = document.getElementById("q");
@@ -74,8 +76,8 @@ async function runSearch(query) {
   setStatus("Recherche en cours…", false);
   let results;
   try {
-    const pagefind = await loadPagefind(EXCERPT_WORDS);
-    const search = await pagefind.search(query);
+    const pagefind = await loadPagefind(PAGEFIND_OPTIONS);
+    const search = await searchFiches(pagefind, query);
     results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
   } catch {
     setStatus("La recherche est indisponible pour le moment.", true);
@@ -84,7 +86,7 @@ async function runSearch(query) {
   if (input.value.trim() !== query) return; // a newer search started meanwhile
   list.replaceChildren(...results.map(resultItem));
   if (results.length === 0) {
-    setStatus(`Aucune fiche ne correspond à « ${query} ».`, true);
+    setStatus(`Aucun résultat pour « ${query} ».`, true);
   } else {
     const count = results.length === 1 ? "1 fiche trouvée" : `${results.length} fiches trouvées`;
     setStatus(`${count} pour « ${query} ».`, false);
@@ -107,5 +109,5 @@ if (form && input && statusLine && list && help) {
     input.value = initial;
     runSearch(initial);
   }
-  loadPagefind(EXCERPT_WORDS).catch(() => {}); // warm up while the visitor types
+  loadPagefind(PAGEFIND_OPTIONS).catch(() => {}); // warm up while the visitor types
 }

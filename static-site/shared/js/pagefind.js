@@ -5,11 +5,15 @@
 
 let loading = null;
 
-/** pagefind's JS API, set up (once per page) with excerpts of `excerptLength` words. */
-export function loadPagefind(excerptLength) {
+/**
+ * pagefind's JS API, set up (once per page): `options` is pagefind's options object (the
+ * citizen search passes its ranking, assets/js/search/engine.js), or just the excerpt length.
+ */
+export function loadPagefind(options) {
+  const settings = typeof options === "number" ? { excerptLength: options } : options;
   if (!loading) {
     loading = import("/pagefind/pagefind.js").then(async (pagefind) => {
-      await pagefind.options({ excerptLength });
+      await pagefind.options(settings);
       await pagefind.init();
       return pagefind;
     });
