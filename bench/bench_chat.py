@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import ddbcount
+from local import aws_calls
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "moncommissariat-bench"
@@ -103,7 +103,7 @@ def _measure(existing: int) -> dict[str, Any]:
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name="eu-west-3")
         create_tables(dynamodb, PREFIX)
-        from tests.conftest import configure_app
+        from tests.app_settings import configure_app
 
         configure_app({})
         _seed(dynamodb, existing)
@@ -121,7 +121,7 @@ def _measure(existing: int) -> dict[str, Any]:
         calls: dict[str, int] = {}
         scans = 0
         citizen = Client(recorder)
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             frames = citizen.send(
                 {"type": "join", "topic": "vol", "text": "Bonjour", "client_id": "j1"}
             )
@@ -130,17 +130,17 @@ def _measure(existing: int) -> dict[str, Any]:
         officer = officers.get("bench-officer")
         assert officer is not None
         officers.set_status(officer, "online", now())
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             assigned = queue.dispatch()
         assert len(assigned) == 1
         calls["assign"], scans = tally.ddb(), scans + tally.ddb("Scan")
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             citizen.send({"type": "send", "client_id": "m1", "text": "Ma question"})
         calls["send"], scans = tally.ddb(), scans + tally.ddb("Scan")
         items_read = tally.total_items_read()
         pushes = tally.posts()
         again = Client(recorder)
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             again.send(
                 {
                     "type": "resume",
@@ -153,7 +153,7 @@ def _measure(existing: int) -> dict[str, Any]:
         from chalicelib.realtime import on_message
         from tests.integration.chat_harness import event
 
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             on_message(
                 event(
                     "$default",
@@ -177,7 +177,7 @@ def _measure(existing: int) -> dict[str, Any]:
                 region_name="eu-west-3",
                 endpoint_url="https://bench01.execute-api.eu-west-3.amazonaws.com/api",
             )
-            with ddbcount.counting() as tally:
+            with aws_calls.counting() as tally:
                 pages = dynamodb.get_paginator("scan").paginate(
                     TableName=f"{PREFIX}-connections", ProjectionExpression="connection_id"
                 )

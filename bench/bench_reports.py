@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bench import ddbcount
+from local import aws_calls
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "moncommissariat-bench"
@@ -175,7 +175,7 @@ def _measure(existing: int) -> dict[str, Any]:
         officer = next(account for account in DEMO_ACCOUNTS if account.username == "officier1")
         create_account(cognito, pool_id, officer)
         os.environ.update({"USER_POOL_ID": pool_id, "USER_POOL_CLIENT_ID": client_id})
-        from tests.conftest import configure_app
+        from tests.app_settings import configure_app
 
         configure_app({})
         from chalicelib.auth import TokenVerifier, reset_verifier
@@ -204,7 +204,7 @@ def _measure(existing: int) -> dict[str, Any]:
                 headers={"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex},
                 body=json.dumps(_report_body()),
             )
-            with ddbcount.counting() as tally:
+            with aws_calls.counting() as tally:
                 answer = client.http.post(
                     "/reports",
                     headers={
@@ -216,7 +216,7 @@ def _measure(existing: int) -> dict[str, Any]:
             assert answer.status_code == 201, answer.body
             calls["submit"], scans = tally.ddb(), scans + tally.ddb("Scan")
 
-            with ddbcount.counting() as tally:
+            with aws_calls.counting() as tally:
                 page = client.http.get(
                     "/officer/reports?status=en_analyse&dept=05&limit=25", headers=officer_headers
                 )
@@ -227,7 +227,7 @@ def _measure(existing: int) -> dict[str, Any]:
             items_read["list_page"] = tally.total_items_read()
 
             target, current = listed[0]["report_id"], listed[0]["status"]
-            with ddbcount.counting() as tally:
+            with aws_calls.counting() as tally:
                 moved = client.http.post(
                     f"/officer/reports/{target}/status",
                     headers={**officer_headers, "Content-Type": "application/json"},

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_chat_widget_helpers import (
+from tests.browser.chat_pages import (
     CHAT_KEY,
     EXIT_URL,
     SURVEY_KEY,
@@ -29,8 +29,8 @@ from tests.browser.test_chat_widget_helpers import (
     wait_conversation_id,
     watch,
 )
-from tests.conftest import Platform
 from tests.e2e.ws_client import WsClient
+from tests.local_platform import Platform
 
 pytestmark = pytest.mark.browser
 

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_chat_widget_helpers import (
+from tests.browser.chat_pages import (
     SURVEY_KEY,
     axe_violations,
     officer,
     watch,
 )
-from tests.conftest import Platform
 from tests.e2e.ws_client import WsClient
+from tests.local_platform import Platform
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Platform, start_platform, stop_platform
 from tests.e2e.ws_client import WsClient
+from tests.local_platform import Platform, start_platform, stop_platform
 
 pytestmark = pytest.mark.e2e
 

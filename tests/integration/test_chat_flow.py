@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MotoAws
 from tests.integration.chat_harness import (
     Client,
     RecordingSender,
@@ -14,6 +13,7 @@ from tests.integration.chat_harness import (
     officer_token,
     pin_moto_keys,
 )
+from tests.integration.moto_world import MotoAws
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib import realtime
-from tests.conftest import MotoAws
 from tests.integration.chat_harness import (
     Client,
     event,
@@ -18,6 +17,7 @@ from tests.integration.chat_harness import (
     officer_token,
     pin_moto_keys,
 )
+from tests.integration.moto_world import MotoAws
 
 TYPES = [
     "join",

@@ -14,8 +14,8 @@ from botocore.stub import Stubber
 
 from chalicelib import push
 from chalicelib.push import Sender, Target
-from tests.conftest import MotoAws
 from tests.integration.chat_harness import Client, install_recorder, officer_token, pin_moto_keys
+from tests.integration.moto_world import MotoAws
 
 
 def stubbed_sender(gone: set[str]) -> tuple[Sender, list[str]]:

@@ -19,7 +19,7 @@ import app  # noqa: F401 - registers every model and function, as in production
 from chalicelib.models import registered_models
 from infra import apis, stack
 from local.template import load_template, resolve
-from tests.conftest import MotoAws
+from tests.integration.moto_world import MotoAws
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_reports_harness import (  # noqa: F401
+from tests.integration.reports_harness import (  # noqa: F401
     Api,
     api,
     at_address,

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from PIL import Image
 
-from tests.integration.test_reports_harness import (  # noqa: F401
+from tests.integration.reports_harness import (  # noqa: F401
     Api,
     api,
     clock,

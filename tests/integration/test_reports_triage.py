@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from bench.ddbcount import counting
-from tests.integration.test_reports_harness import (  # noqa: F401
+from local.aws_calls import counting
+from tests.integration.reports_harness import (  # noqa: F401
     ANY_PERIOD,
     Api,
     api,

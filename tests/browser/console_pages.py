@@ -10,8 +10,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.conftest import Platform, http_json
 from tests.e2e.ws_client import WsClient
+from tests.local_platform import Platform, http_json
 
 OFFICER = "officier1"
 SUPERVISOR = "superviseur"

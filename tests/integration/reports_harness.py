@@ -19,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MotoAws, configure_app
+from tests.app_settings import configure_app
+from tests.integration.moto_world import MotoAws
 
 PASSWORD = "Commissariat-2026!"
 # Noon, 800 days ago: tests travel up to two years ahead while the Cognito tokens
