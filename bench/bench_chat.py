@@ -3,37 +3,13 @@ and the items read to relay one message, against the well-known sample's Scan-an
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
+from bench.environment import PREFIX, use_bench_environment
 from local import aws_calls
 
-ROOT = Path(__file__).resolve().parent.parent
-PREFIX = "moncommissariat-bench"
 OPERATIONS = ("join", "assign", "send", "resume", "close")
-
-
-def _environment() -> None:
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "eu-west-3",
-            "AWS_REGION": "eu-west-3",
-            "TABLE_PREFIX": PREFIX,
-            "DYNAMODB_ENDPOINT": "",
-            "WEBSOCKET_ENDPOINT": "",
-            "USER_POOL_ID": "bench",
-            "USER_POOL_CLIENT_ID": "bench",
-            "POWERTOOLS_METRICS_NAMESPACE": "Bench",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-            "STAGE": "bench",
-        }
-    )
-    sys.path.insert(0, str(ROOT))
 
 
 def _seed(dynamodb: Any, existing: int) -> None:
@@ -198,7 +174,7 @@ def _measure(existing: int) -> dict[str, Any]:
 
 
 def run() -> dict[str, float]:
-    _environment()
+    use_bench_environment()
     small = _measure(10)
     large = _measure(10_000)
     figures: dict[str, float] = {}

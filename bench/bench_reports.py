@@ -11,19 +11,16 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
+from bench.environment import PREFIX, use_bench_environment
 from local import aws_calls
 
-ROOT = Path(__file__).resolve().parent.parent
-PREFIX = "moncommissariat-bench"
 OPERATIONS = ("submit", "list_page", "status_change")
 SIZES = (10, 10_000)
 PASSWORD = "Commissariat-2026!"  # noqa: S105 - moto's demo accounts only
@@ -33,24 +30,7 @@ PASSWORD = "Commissariat-2026!"  # noqa: S105 - moto's demo accounts only
 def _environment() -> Iterator[None]:
     """Fake credentials and the bench's table prefix, for this bench only."""
     saved = dict(os.environ)
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "eu-west-3",
-            "AWS_REGION": "eu-west-3",
-            "TABLE_PREFIX": PREFIX,
-            "DYNAMODB_ENDPOINT": "",
-            "S3_ENDPOINT": "",
-            "PHOTOS_BUCKET": f"{PREFIX}-photos",
-            "WEBSOCKET_ENDPOINT": "",
-            "JWKS_URL": "",
-            "POWERTOOLS_METRICS_NAMESPACE": "Bench",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-            "STAGE": "bench",
-        }
-    )
-    sys.path.insert(0, str(ROOT))
+    use_bench_environment()
     try:
         yield
     finally:

@@ -31,3 +31,14 @@ def browser() -> Iterator[Any]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Any:
+    """A tab of the module's ``context`` fixture that collects dialogs (an XSS would alert),
+    page errors and CSP complaints in ``page.problems``."""
+    from tests.browser.chat_pages import watch
+
+    tab = context.new_page()
+    tab.problems = watch(tab)
+    return tab

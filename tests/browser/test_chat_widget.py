@@ -44,6 +44,12 @@ def context(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+@pytest.fixture
+def marker() -> str:
+    """A word of this test's own, to tell its messages apart on the shared platform."""
+    return uuid.uuid4().hex[:8]
+
+
 def start_chat(page: Any, platform: Platform, topic: str | None, text: str) -> str:
     """Open /discuter/, choose a topic, write the first message, start; the conversation id."""
     query = f"?sujet={topic}" if topic else ""
@@ -72,13 +78,10 @@ def end_waiting(platform: Platform, conversation_id: str, token: str) -> None:
 
 
 def test_a_whole_conversation_with_an_officer_including_a_reload(
-    local_platform: Platform, context: Any
+    local_platform: Platform, context: Any, page: Any, marker: str
 ) -> None:
     from playwright.sync_api import expect
 
-    page = context.new_page()
-    problems = watch(page)
-    marker = uuid.uuid4().hex[:8]
     first = f"Bonjour, on m'a volé mon vélo ({marker})"
 
     page.goto(f"{local_platform.url}/discuter/?sujet=vol", wait_until="networkidle")
@@ -215,17 +218,14 @@ def test_a_whole_conversation_with_an_officer_including_a_reload(
         page.get_by_role("button", name="Poser une nouvelle question").click()
         expect(page.get_by_role("heading", name="Commencer une conversation")).to_be_visible()
         assert saved_chat(page) is None
-    assert problems == []
+    assert page.problems == []
 
 
 def test_a_message_written_offline_is_sent_once_the_connection_is_back(
-    local_platform: Platform, context: Any
+    local_platform: Platform, context: Any, page: Any, marker: str
 ) -> None:
     from playwright.sync_api import expect
 
-    page = context.new_page()
-    problems = watch(page)
-    marker = uuid.uuid4().hex[:8]
     conversation_id = start_chat(page, local_platform, "escroquerie", f"Arnaque ({marker})")
     with officer(local_platform, "officier3") as police:
         police.take(conversation_id)
@@ -272,7 +272,7 @@ def test_a_message_written_offline_is_sent_once_the_connection_is_back(
         expect(page.locator("[data-chat-closed]")).to_contain_text(
             "Vous avez mis fin à la conversation."
         )
-    assert problems == []
+    assert page.problems == []
 
 
 def set_visibility(page: Any, state: str) -> None:

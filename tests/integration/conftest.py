@@ -8,6 +8,12 @@ import pytest
 
 from tests.app_settings import configure_app
 from tests.integration.moto_world import MotoAws, MotoWorld
+from tests.integration.reports_harness import (  # noqa: F401 - fixtures of the report tests
+    api,
+    clock,
+    conversations,
+    with_settings,
+)
 
 # test_iam_policy.py imports the recorder before naming it in ``pytest_plugins``.
 pytest.register_assert_rewrite("tests.integration.iam_recorder")

@@ -1,7 +1,8 @@
 """Shared fixtures of the report and feedback tests: the app behind chalice's test client,
 real Cognito tokens (moto, pinned JWKS), sample reports, a frozen clock, a fake chat verdict.
 
-Imported by tests/integration/test_reports_*.py and test_feedback*.py (no tests here).
+No tests here: tests/integration/conftest.py offers the fixtures to the integration tier,
+the report and feedback tests import the helpers.
 """
 
 from __future__ import annotations
