@@ -113,7 +113,24 @@ def _free_port() -> int:
 def start_platform(
     extra_args: list[str] | None = None, env: dict[str, str] | None = None
 ) -> Platform:
-    """Start `python -m local` on a free port and wait until it serves."""
+    """Start `python -m local` on a free port and wait until it serves.
+
+    The port is free when picked; another process (a parallel test worker) can take it
+    before the platform binds it: then it starts again on another port.
+    """
+    for _ in range(2):
+        try:
+            return _start_on_a_free_port(extra_args, env)
+        except PortTaken:
+            continue
+    return _start_on_a_free_port(extra_args, env)
+
+
+class PortTaken(RuntimeError):
+    """The platform could not bind the port picked for it."""
+
+
+def _start_on_a_free_port(extra_args: list[str] | None, env: dict[str, str] | None) -> Platform:
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "--port", str(port), *(extra_args or [])],
@@ -130,11 +147,16 @@ def start_platform(
         for line in process.stdout:
             platform.output.append(line.rstrip("\n"))
 
-    threading.Thread(target=drain, daemon=True).start()
+    drainer = threading.Thread(target=drain, daemon=True)
+    drainer.start()
     deadline = time.time() + 60
     while time.time() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("local platform exited:\n" + "\n".join(platform.output))
+            drainer.join(timeout=5)
+            output = "\n".join(platform.output)
+            if "address already in use" in output.lower():
+                raise PortTaken(output)
+            raise RuntimeError("local platform exited:\n" + output)
         if any(re.search(r"Ctrl-C", line) for line in platform.output):
             break
         time.sleep(0.1)

@@ -37,6 +37,7 @@ _APP_DIR = str(ROOT / "chalicelib")
 _APP_FILE = str(ROOT / "app.py")
 POLICY_TESTS = "tests/integration/test_iam_policy.py"
 PREFIX = "{{prefix}}"  # a stage's <app>-<stage>, filled in by the policy tests
+READER_TIMEOUT_SECONDS = 1800
 
 
 class Recording:
@@ -175,6 +176,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if last:
         moved = {id(item) for item in last}
         readers = [item for item in last if "recording" in item.fixturenames]
+        for reader in readers:  # it may wait for the other workers' last modules
+            reader.add_marker(pytest.mark.timeout(READER_TIMEOUT_SECONDS))
         items[:] = (
             [item for item in items if id(item) not in moved]
             + [item for item in last if item not in readers]
