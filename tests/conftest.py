@@ -36,27 +36,29 @@ TIERS = ("unit", "integration", "e2e", "browser", "deploy")
 
 
 def _tier(item: pytest.Item) -> str:
-    return Path(item.nodeid.split("::", 1)[0]).parts[1]
+    """The tier folder of a test: ``tests/<tier>/test_….py``."""
+    parts = Path(item.nodeid.split("::", 1)[0]).parts
+    return parts[1] if len(parts) > 2 and parts[0] == "tests" else ""
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test with its tier, and group what must share one process under xdist.
 
-    With ``--dist loadgroup`` a group runs whole, in order, on one worker:
+    With ``--dist loadgroup`` a group runs whole, in order, on one worker, and the groups
+    with the most tests are handed out first:
     - deploy/: one group — `chalice package` fills the package cache the deploy copies;
     - e2e/ and browser/: one group per module (module fixtures, tests that follow each
       other on the worker's local platform);
-    - integration/: one group — the IAM policy tests check every call the other
-      integration tests made in the same process (tests/integration/iam_recorder.py);
-    - unit/: no group, each test goes where there is room.
+    - unit/ and integration/: no group, each test goes where there is room (each worker
+      has its own moto; the IAM policy tests, last, read every worker's recording).
     """
     for item in items:
         tier = _tier(item)
         if tier not in TIERS:
             continue
         item.add_marker(getattr(pytest.mark, tier))
-        if tier == "deploy" or tier == "integration":
+        if tier == "deploy":
             item.add_marker(pytest.mark.xdist_group(tier))
         elif tier in ("e2e", "browser"):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
