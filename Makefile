@@ -52,10 +52,10 @@ build-site: $(STAMP) $(CONSOLE_DEPS)
 run: $(STAMP) static-site/dist/.built
 	$(PY) -m local --host $(HOST) --port $(PORT)
 
-# Every tier (README.md, "Tests"); a group of tests that shares one process's resource (the
-# package cache, a module's fixtures) stays on one worker (--dist loadgroup).
+# Every tier (README.md, "Tests"); what shares one process's resource (the package cache, a
+# module's fixtures) stays on one worker (tests/conftest.py: work_unit).
 test: $(STAMP) chromium static-site/dist/.built
-	$(PY) -m pytest -q -n $(WORKERS) --dist loadgroup
+	$(PY) -m pytest -q -n $(WORKERS)
 
 # Unit and in-process integration tests only: no platform, no browser, no package index.
 test-fast: $(STAMP) $(CONSOLE_DEPS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,30 +36,51 @@ pytest_plugins = ["tests.local_platform"]
 TIERS = ("unit", "integration", "e2e", "browser", "deploy")
 
 
-def _tier(item: pytest.Item) -> str:
-    """The tier folder of a test: ``tests/<tier>/test_….py``."""
-    parts = Path(item.nodeid.split("::", 1)[0]).parts
+def tier_of(nodeid: str) -> str:
+    """The tier folder of a test: ``tests/<tier>/test_….py::…``."""
+    parts = Path(nodeid.split("::", 1)[0]).parts
     return parts[1] if len(parts) > 2 and parts[0] == "tests" else ""
 
 
-@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test with its tier, and group what must share one process under xdist.
-
-    With ``--dist loadgroup`` a group runs whole, in order, on one worker, and the groups
-    with the most tests are handed out first:
-    - deploy/: one group — `chalice package` fills the package cache the deploy copies;
-    - e2e/ and browser/: one group per module (module fixtures, tests that follow each
-      other on the worker's local platform);
-    - unit/ and integration/: no group, each test goes where there is room (each worker
-      has its own moto; the IAM policy tests, last, read every worker's recording).
-    """
+    """Mark each test with its tier (``pytest -m browser``)."""
     for item in items:
-        tier = _tier(item)
-        if tier not in TIERS:
-            continue
-        item.add_marker(getattr(pytest.mark, tier))
-        if tier == "deploy":
-            item.add_marker(pytest.mark.xdist_group(tier))
-        elif tier in ("e2e", "browser"):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+        tier = tier_of(item.nodeid)
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))
+
+
+def work_unit(nodeid: str) -> str:
+    """What pytest-xdist hands to one worker whole, in order.
+
+    - deploy/: the whole tier — `chalice package` fills the package cache the deploy copies;
+    - e2e/ and browser/: a module (module fixtures, tests that follow each other on the
+      worker's local platform);
+    - unit/ and integration/: each test alone, to fill the gaps (each worker has its own
+      moto; the IAM policy tests, last, read every worker's recording).
+    """
+    tier = tier_of(nodeid)
+    if tier == "deploy":
+        return "tests/deploy"
+    if tier in ("e2e", "browser"):
+        return nodeid.split("::", 1)[0]
+    return nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With ``-n``: xdist's scope scheduling over :func:`work_unit` (the largest units first).
+
+    ``--dist loadgroup`` with ``xdist_group`` marks would say the same, but pytest-xdist 3.8
+    does not group under pytest 9.2 (it rewrites node ids, which pytest now derives:
+    pytest-dev/pytest-xdist#1386).
+    """
+    if config.getvalue("dist") not in ("load", "loadgroup"):
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class TierScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return TierScheduling(config, log)
