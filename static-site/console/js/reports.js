@@ -83,7 +83,8 @@ function moreButton(onclick) {
 function reportTable(caption) {
   return el(
     "div",
-    { className: "table-wrap" },
+    // Addresses can make it scroll: a region keyboard users can reach (WCAG 2.1.1).
+    { className: "table-wrap", tabindex: "0", role: "region", "aria-label": caption },
     el(
       "table",
       { className: "reports-table" },
@@ -154,7 +155,12 @@ async function loadSpots(reset) {
       results,
       el(
         "div",
-        { className: "table-wrap" },
+        {
+          className: "table-wrap",
+          tabindex: "0",
+          role: "region",
+          "aria-label": "Lieux signalés (signalements regroupés)",
+        },
         el(
           "table",
           { className: "spots-table" },
