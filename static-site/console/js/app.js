@@ -6,7 +6,8 @@
 
 import { loadConfig } from "/shared/js/config.js";
 import * as auth from "./auth.js";
-import { $, $all, fieldError, setText } from "./dom.js";
+import { $, $all, fieldError, replaceChildren, setText } from "./dom.js";
+import { qrCode } from "./qr.js";
 import { unlockSound } from "./notify.js";
 import { OfficerSocket } from "./socket.js";
 import { Workspace } from "./workspace.js";
@@ -73,7 +74,8 @@ async function route(moveFocus = true) {
 function enterConsole(session) {
   $("#nav").hidden = false;
   $("#account").hidden = false;
-  setText($("#account-name"), session.username);
+  setText($("#account-name"), auth.displayName());
+  $("#account-name").title = session.username;
   for (const item of $all("[data-supervisors]")) item.hidden = !auth.isSupervisor();
   if (!socket) {
     socket = new OfficerSocket();
@@ -93,11 +95,78 @@ function leaveConsole(reason) {
   window.location.replace(window.location.pathname);
 }
 
+const SIGN_IN_FORMS = ["#sign-in-form", "#new-password-form", "#mfa-setup-form", "#mfa-code-form"];
+
+/** Show one step of the sign-in (the others hidden); focus its heading or first field. */
+function showStep(selector, focus) {
+  for (const form of SIGN_IN_FORMS) $(form).hidden = form !== selector;
+  if (focus) focus.focus();
+}
+
 function showSignIn(message) {
+  challenge = null;
   $("#loading").hidden = true;
-  $("#new-password-form").hidden = true;
-  $("#sign-in-form").hidden = false;
+  showStep("#sign-in-form");
   setText($("#sign-in-error"), message || "");
+}
+
+/** Where an answer of Cognito leads: the console, or the form of the next challenge. */
+async function proceed(result) {
+  if (result.session) {
+    challenge = null;
+    signedIn(result.session);
+    return;
+  }
+  challenge = result;
+  if (result.challenge === "NEW_PASSWORD_REQUIRED") {
+    showStep("#new-password-form", $("#new-password-title"));
+  } else if (result.challenge === "SOFTWARE_TOKEN_MFA") {
+    $("#mfa-code").value = "";
+    setText($("#mfa-code-error"), "");
+    showStep("#mfa-code-form", $("#mfa-code-title"));
+  } else if (result.challenge === "MFA_SETUP") {
+    $("#mfa-setup-code").value = "";
+    setText($("#mfa-setup-error"), "");
+    replaceChildren($("#mfa-qr"));
+    setText($("#mfa-secret"), "");
+    showStep("#mfa-setup-form", $("#mfa-setup-title"));
+    const { secret, uri } = await auth.startAuthenticator(result);
+    setText($("#mfa-secret"), secret.replace(/(.{4})(?=.)/g, "$1 "));
+    $("#mfa-secret").dataset.secret = secret;
+    $("#mfa-qr").appendChild(await qrCode(uri, "Code QR à scanner avec votre application d'authentification"));
+  }
+}
+
+/** The 6 digits of a code field, or an error next to it (and focus). */
+function readCode(input) {
+  const code = input.value.replace(/\s+/g, "");
+  const valid = /^\d{6}$/.test(code);
+  fieldError(input, valid ? "" : "Saisissez les 6 chiffres affichés par votre application.");
+  if (!valid) input.focus();
+  return valid ? code : null;
+}
+
+async function onCodeStep(event, input, errorBox, answer) {
+  event.preventDefault();
+  setText(errorBox, "");
+  const code = readCode(input);
+  if (!code) return;
+  const button = event.target.querySelector("button[type='submit']");
+  button.disabled = true;
+  try {
+    await proceed(await answer(challenge, code));
+  } catch (error) {
+    input.value = "";
+    if (error.code === "NotAuthorizedException" || error.code === "ResourceNotFoundException") {
+      showSignIn(error.message); // the challenge's session is over: start again
+      $("#username").focus();
+      return;
+    }
+    setText(errorBox, error.message);
+    input.focus();
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function onSignIn(event) {
@@ -115,15 +184,9 @@ async function onSignIn(event) {
   try {
     const result = await auth.signIn(username.value.trim(), password.value);
     password.value = "";
-    if (result.challenge) {
-      challenge = result;
-      $("#sign-in-form").hidden = true;
-      $("#new-password-form").hidden = false;
-      $("#new-password-title").focus();
-      return;
-    }
-    signedIn(result.session);
+    await proceed(result);
   } catch (error) {
+    showStep("#sign-in-form");
     setText($("#sign-in-error"), error.message);
     password.value = "";
     password.focus();
@@ -143,12 +206,14 @@ async function onNewPassword(event) {
   if (second.value !== first.value) return second.focus();
   try {
     const result = await auth.setNewPassword(challenge, first.value);
-    challenge = null;
     first.value = "";
     second.value = "";
-    signedIn(result.session);
+    await proceed(result);
   } catch (error) {
-    if (error.code === "InvalidPasswordException") {
+    if (error.code === "NotAuthorizedException" || error.code === "ResourceNotFoundException") {
+      showSignIn(error.message);
+      $("#username").focus();
+    } else if (error.code === "InvalidPasswordException") {
       fieldError(first, error.message);
       first.focus();
     } else {
@@ -173,6 +238,18 @@ async function main() {
   }
   $("#sign-in-form").addEventListener("submit", onSignIn);
   $("#new-password-form").addEventListener("submit", onNewPassword);
+  $("#mfa-setup-form").addEventListener("submit", (event) =>
+    onCodeStep(event, $("#mfa-setup-code"), $("#mfa-setup-error"), auth.verifyAuthenticator),
+  );
+  $("#mfa-code-form").addEventListener("submit", (event) =>
+    onCodeStep(event, $("#mfa-code"), $("#mfa-code-error"), auth.answerCode),
+  );
+  for (const button of $all("[data-restart]")) {
+    button.addEventListener("click", () => {
+      showSignIn("");
+      $("#username").focus();
+    });
+  }
   $("#sign-out").addEventListener("click", async () => {
     if (workspace) await workspace.leave();
     await auth.signOut();
