@@ -19,11 +19,13 @@ def officer_queue() -> schemas.QueueState:
 
 
 @officer_chat.get("/officer/conversations", summary="Historique des conversations d'un jour")
-def officer_history(query: schemas.HistoryQuery) -> schemas.HistoryPage:
-    """Conversations created on a day (default today), newest first, paginated by key."""
+def officer_history(query: schemas.HistoryQuery, officer: OfficerIdentity) -> schemas.HistoryPage:
+    """Conversations created on a day (default today), newest first, paginated by key:
+    all of them for supervisors, the ones they handled for other officers."""
     from chalicelib.chat import records
 
-    page = records.conversations_of_day(query.day, query.limit, query.next)
+    reader = None if officer.is_supervisor else officer.officer_id
+    page = records.conversations_of_day(query.day, query.limit, query.next, reader)
     return schemas.HistoryPage.model_validate(page)
 
 
@@ -33,12 +35,14 @@ def officer_history(query: schemas.HistoryQuery) -> schemas.HistoryPage:
     errors=("not_found",),
 )
 def officer_conversation(
-    conversation_id: str, query: schemas.MessagesQuery
+    conversation_id: str, query: schemas.MessagesQuery, officer: OfficerIdentity
 ) -> schemas.ConversationDetail:
-    """One conversation, its links and history, and a page of its messages."""
+    """One conversation, its links, history and internal notes, and a page of its messages:
+    any for supervisors, one they handled for other officers (404 otherwise)."""
     from chalicelib.chat import records
 
-    found = records.conversation_file(conversation_id, query.after, query.limit)
+    reader = None if officer.is_supervisor else officer.officer_id
+    found = records.conversation_file(conversation_id, query.after, query.limit, reader)
     return schemas.ConversationDetail.model_validate(found)
 
 

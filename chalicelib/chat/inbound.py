@@ -18,6 +18,7 @@ from chalicelib.vocabulary import Outcome, PresenceStatus, Topic
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 CONVERSATION_ID = r"^[0-9a-f]{32}$"
 MAX_TEXT = settings().message_max_chars
+MAX_NOTE = 500
 
 
 class Frame(BaseModel):
@@ -120,3 +121,7 @@ class Transfer(Frame):
     type: Literal["transfer"]
     conversation_id: str = Field(pattern=CONVERSATION_ID)
     to_officer_id: str | None = Field(default=None, max_length=128)
+    # For the next officer only: kept in the conversation's history, never sent to the citizen.
+    note: str | None = Field(default=None, max_length=MAX_NOTE)
+
+    _blank = field_validator("note")(_not_blank)

@@ -239,9 +239,16 @@ def end_by_citizen(conversation_id: str, at: float | None = None) -> None:
 
 
 def requeue(
-    conversation_id: str, officer_id: str, at: float, *, reason: str, rank: int = RANK_REQUEUED
+    conversation_id: str,
+    officer_id: str,
+    at: float,
+    *,
+    reason: str,
+    rank: int = RANK_REQUEUED,
+    note: str | None = None,
 ) -> bool:
-    """Give a conversation back to the queue (at the head by default) and tell the citizen."""
+    """Give a conversation back to the queue (at the head by default) and tell the citizen;
+    ``note`` is for the next officer only (never a message, never the transcript)."""
     for _ in range(RETRIES):
         officer = officers.get(officer_id)
         conversation = conversations.get(conversation_id)
@@ -253,7 +260,7 @@ def requeue(
         ):
             return False
         try:
-            requeue_tx(conversation, officer, at, rank=rank, reason=reason)
+            requeue_tx(conversation, officer, at, rank=rank, reason=reason, note=note)
         except Contention:
             continue
         counters.record("chat", {"requeued": 1}, at)
@@ -270,9 +277,15 @@ def requeue(
 
 
 def transfer(
-    conversation_id: str, officer_id: str, to_officer_id: str | None, at: float | None = None
-) -> None:
-    """Hand a conversation to another officer, or back to the queue; history is kept."""
+    conversation_id: str,
+    officer_id: str,
+    to_officer_id: str | None,
+    at: float | None = None,
+    note: str | None = None,
+) -> bool:
+    """Hand a conversation to another officer, or back to the queue, with an internal ``note``
+    for officers only; history is kept. Returns True when no other officer is online to
+    take it from the queue (the console says so)."""
     at = now() if at is None else at
     if to_officer_id is None or to_officer_id == "":
         conversation = conversations.get(conversation_id)
@@ -286,11 +299,12 @@ def transfer(
             at,
             reason="transfer",
             rank=RANK_URGENT if conversation.urgent else RANK_NORMAL,
+            note=note,
         ):
             raise ConversationClosed()
         counters.record("chat", {"transferred": 1}, at)
         dispatch(at)
-        return
+        return not any(other != officer_id for other in officers.online_ids())
     for _ in range(RETRIES):
         conversation, source = _held_by(conversation_id, officer_id)
         target = officers.get(to_officer_id)
@@ -301,7 +315,7 @@ def transfer(
         ):
             raise OfficerUnavailable()
         try:
-            transfer_tx(conversation_id, source, target, at)
+            transfer_tx(conversation_id, source, target, at, note)
         except Contention:
             continue
         counters.record("chat", {"transferred": 1}, at)
@@ -313,7 +327,7 @@ def transfer(
             sockets.to_officer(
                 to_officer_id, outbound.conversation_assigned(conversation_view(fresh))
             )
-        return
+        return False
     raise Busy()
 
 

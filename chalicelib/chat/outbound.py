@@ -235,6 +235,14 @@ def read(conversation_id: str, reader: str, seq: int) -> ReadFrame:
 # -- officers ---------------------------------------------------------------------------
 
 
+class NoteView(TypedDict):
+    """An internal note a colleague left with a transfer or a requeue (officers only)."""
+
+    at: float
+    by: str
+    text: str
+
+
 class ConversationView(TypedDict):
     conversation_id: str
     status: str
@@ -244,6 +252,7 @@ class ConversationView(TypedDict):
     citizen_connected: bool
     read_citizen: int
     messages: list[MessageFrame]
+    notes: list[NoteView]
 
 
 class ConversationAssignedFrame(TypedDict):
@@ -304,6 +313,7 @@ class OkFrame(TypedDict):
     type: Literal["ok"]
     action: str
     conversation_id: str
+    alone: NotRequired[bool]
     ref: NotRequired[str]
 
 
@@ -318,6 +328,15 @@ def conversation_view(conversation: Conversation, messages: list[Message]) -> Co
         "citizen_connected": bool(conversation.connections()),
         "read_citizen": int(conversation.read_citizen),
         "messages": [message(m) for m in messages if m.kind != "void"],
+        "notes": [
+            {
+                "at": float(event.get("at", 0)),
+                "by": str(event.get("by_name") or ""),
+                "text": str(event["note"]),
+            }
+            for event in conversation.history_list()
+            if event.get("note")
+        ],
     }
 
 
@@ -390,9 +409,14 @@ def taken(conversation_id: str, ref: str | None = None) -> TakenFrame:
     return frame
 
 
-def ok(action: str, conversation_id: str, ref: str | None = None) -> OkFrame:
-    """The answer to ``close`` and ``transfer``."""
+def ok(
+    action: str, conversation_id: str, ref: str | None = None, *, alone: bool = False
+) -> OkFrame:
+    """The answer to ``close`` and ``transfer`` (``alone``: given back to the queue while no
+    other officer is online — it may come back to the same officer)."""
     frame: OkFrame = {"type": "ok", "action": action, "conversation_id": conversation_id}
+    if alone:
+        frame["alone"] = True
     if ref:
         frame["ref"] = ref
     return frame

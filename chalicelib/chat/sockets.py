@@ -77,6 +77,7 @@ def officer_connected(identity: OfficerIdentity, connection_id: str, endpoint: s
         endpoint,
         settings().officer_capacity_default,
         now(),
+        identity.name,
     )
 
 

@@ -112,9 +112,16 @@ def close(
 
 
 def requeue(
-    conversation: Conversation, officer: Officer, at: float, *, rank: int, reason: str
+    conversation: Conversation,
+    officer: Officer,
+    at: float,
+    *,
+    rank: int,
+    reason: str,
+    note: str | None = None,
 ) -> None:
-    """Put an active conversation back in the queue (rank 0 = at the head)."""
+    """Put an active conversation back in the queue (rank 0 = at the head); ``note``, for the
+    next officer only, is kept in its history with the name of who wrote it."""
     cid = conversation.conversation_id
     _release(
         cid,
@@ -128,13 +135,23 @@ def requeue(
             Conversation.officer_name.remove(),
             Conversation.active_officer.remove(),
             Conversation.assigned_at.remove(),
-            history_action("requeued", at, officer=officer.officer_id, reason=reason),
+            history_action(
+                "requeued",
+                at,
+                officer=officer.officer_id,
+                reason=reason,
+                note=note,
+                by_name=officer.shown_name if note else None,
+            ),
         ],
     )
 
 
-def transfer(conversation_id: str, source: Officer, target: Officer, at: float) -> None:
-    """Move an active conversation from one officer to another with free capacity."""
+def transfer(
+    conversation_id: str, source: Officer, target: Officer, at: float, note: str | None = None
+) -> None:
+    """Move an active conversation from one officer to another with free capacity (``note``:
+    see :func:`requeue`)."""
     source_count, target_count = int(source.active_count), int(target.active_count)
     try:
         with transaction() as tx:
@@ -146,7 +163,12 @@ def transfer(conversation_id: str, source: Officer, target: Officer, at: float) 
                     Conversation.active_officer.set(target.officer_id),
                     Conversation.assigned_at.set(at),
                     history_action(
-                        "transferred", at, officer=source.officer_id, to=target.officer_id
+                        "transferred",
+                        at,
+                        officer=source.officer_id,
+                        to=target.officer_id,
+                        note=note,
+                        by_name=source.shown_name if note else None,
                     ),
                 ],
                 condition=(Conversation.status == "active")

@@ -60,6 +60,7 @@ class Officer(Model):
 
     officer_id = UnicodeAttribute(hash_key=True)
     username = UnicodeAttribute()
+    display_name = UnicodeAttribute(null=True)  # Cognito's `name`, from the console's id token
     status = UnicodeAttribute(default="offline")  # online | away | offline
     capacity = NumberAttribute(default=4)
     active_count = NumberAttribute(default=0)
@@ -76,6 +77,11 @@ class Officer(Model):
     presence = PresenceIndex()
     available = AvailableIndex()
     gone = GoneIndex()
+
+    @property
+    def shown_name(self) -> str:
+        """How colleagues see this officer: the display name, else the username."""
+        return str(self.display_name or self.username)
 
     def sockets(self) -> dict[str, str]:
         """The officer's open console sockets: connection id -> ``domainName|stage``."""
@@ -125,6 +131,7 @@ def attach_socket(
     endpoint: str,
     default_capacity: int,
     at: float,
+    display_name: str = "",
 ) -> Officer:
     """Record an officer socket (creating the officer on first sight); clears ``gone``."""
     officer = Officer(officer_id)
@@ -149,6 +156,7 @@ def attach_socket(
     officer.update(
         actions=[
             Officer.username.set(username),
+            *([Officer.display_name.set(display_name)] if display_name else []),
             Officer.capacity.set(Officer.capacity | default_capacity),
             Officer.active_count.set(Officer.active_count | 0),
             Officer.last_assigned_at.set(Officer.last_assigned_at | 0),
@@ -268,6 +276,11 @@ def available(limit: int = 5) -> list[Officer]:
 
 def online_count() -> int:
     return int(Officer.presence.count("online"))
+
+
+def online_ids() -> list[str]:
+    """Ids of officers online (one Query of the keys-only ``presence`` index)."""
+    return [item.officer_id for item in Officer.presence.query("online")]
 
 
 def with_presence() -> list[str]:

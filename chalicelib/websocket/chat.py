@@ -203,5 +203,7 @@ def on_close(socket: Socket, parsed: Close) -> None:
 
 def on_transfer(socket: Socket, parsed: Transfer) -> None:
     officer_id = _officer(socket)
-    lifecycle.transfer(parsed.conversation_id, officer_id, parsed.to_officer_id)
-    socket.reply(outbound.ok("transfer", parsed.conversation_id, parsed.ref))
+    alone = lifecycle.transfer(
+        parsed.conversation_id, officer_id, parsed.to_officer_id, note=parsed.note
+    )
+    socket.reply(outbound.ok("transfer", parsed.conversation_id, parsed.ref, alone=alone))

@@ -88,8 +88,18 @@ def signed_in(browser: Any, platform: Platform, username: str = OFFICER) -> Iter
         leave_officer_clean(platform, username)
 
 
-def set_presence(page: Any, status: str) -> None:
+def set_presence(page: Any, status: str, open_conversations: str = "requeue") -> None:
+    """Choose a presence; going offline with conversations open asks first: answer with
+    ``open_conversations`` (« requeue »: give them back to the queue, « stay »)."""
     page.check(f"#presence-{status}")
+    page.wait_for_function(
+        f"() => document.body.dataset.presence === '{status}'"
+        " || document.querySelector('#leave-dialog').open"
+    )
+    if page.evaluate("document.querySelector('#leave-dialog').open"):
+        page.click(f"#leave-{open_conversations}")
+        if open_conversations == "stay":
+            return
     page.wait_for_function(f"() => document.body.dataset.presence === '{status}'")
 
 

@@ -102,7 +102,9 @@ def test_a_whole_conversation_with_an_officer_including_a_reload(
 
     # Waiting: position and wait, in words; the first message is shown once.
     state = page.locator("[data-chat-state]")
-    expect(state).to_have_text(re.compile(r"Vous êtes \d+(er|e) dans la file\."))
+    expect(state).to_have_text(
+        re.compile(r"Vous êtes en tête de la file\.|\d+ personnes? attend(ent)? avant vous\.")
+    )
     expect(page.locator("[data-chat-log] .message--citoyen .message__texte")).to_have_text(first)
     saved = saved_chat(page)
     assert saved is not None and saved["token"] and saved["conversationId"] == conversation_id

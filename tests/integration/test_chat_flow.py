@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -311,6 +312,49 @@ def test_transfer_back_to_the_queue_and_to_an_unavailable_officer(
     stored = Conversation.get(cid, consistent_read=True)
     assert stored.status == "waiting" and stored.officer_id is None
     assert [e["event"] for e in stored.history] == ["assigned", "requeued"]
+
+
+def test_a_transfer_note_reaches_the_next_officer_and_never_the_citizen(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    from chalice.test import Client as HttpClient
+
+    import app
+    from chalicelib.models.conversation import Conversation
+
+    first, person, cid = officer_then_citizen(chat, aws, text="Bonjour")
+    second = officer(chat, aws, "officier2", online=False)
+    second.send({"type": "presence", "status": "away"})
+    note = "Usager très inquiet, a déjà appelé le 17 : vérifier l'adresse."
+    first.send(
+        {
+            "type": "transfer",
+            "conversation_id": cid,
+            "to_officer_id": second.stored_officer_id(),
+            "note": note,
+        }
+    )
+    moved = second.of_type("conversation_assigned")[-1]["conversation"]
+    assert moved["notes"] == [
+        {"at": moved["notes"][0]["at"], "by": "Agent Camille Martin", "text": note}
+    ]
+    # Given back to the queue with a second note: both stay, in order, for whoever is next.
+    second.send({"type": "transfer", "conversation_id": cid, "note": "Rappel : pas de plainte."})
+    stored = Conversation.get(cid, consistent_read=True)
+    assert [e.get("note") for e in stored.history_list() if e.get("note")] == [
+        note,
+        "Rappel : pas de plainte.",
+    ]
+    # Never to the citizen: no frame, no message, no transcript line carries it.
+    assert note not in json.dumps(person.all())
+    token = person.of_type("joined")[0]["token"]
+    with HttpClient(app.app) as http:
+        transcript = http.http.get(
+            f"/conversations/{cid}/transcript", headers={"X-Resume-Token": token}
+        )
+    text = transcript.body.decode() if isinstance(transcript.body, bytes) else transcript.body
+    assert transcript.status_code == 200 and "Bonjour" in text
+    assert note not in text and "pas de plainte" not in text
 
 
 @pytest.mark.parametrize(

@@ -87,7 +87,7 @@ def test_officer_routes_refuse_requests_without_a_valid_token(http: HttpClient) 
 
 def test_history_is_paginated_by_key(http: HttpClient, aws: MotoAws) -> None:
     created = {start_conversation()[1]["conversation_id"] for _ in range(5)}
-    headers = auth(aws, "officier1")
+    headers = auth(aws, "superviseur")
     seen: list[str] = []
     url = "/officer/conversations?limit=2"
     pages = 0
@@ -107,12 +107,39 @@ def test_one_conversation_shows_its_messages(http: HttpClient, aws: MotoAws) -> 
     _, joined = start_conversation("Première question")
     detail = body(
         http.http.get(
-            f"/officer/conversations/{joined['conversation_id']}", headers=auth(aws, "officier2")
+            f"/officer/conversations/{joined['conversation_id']}", headers=auth(aws, "superviseur")
         )
     )
     assert [m["text"] for m in detail["messages"]] == ["Première question"]
-    missing = http.http.get("/officer/conversations/" + "f" * 32, headers=auth(aws, "officier2"))
+    missing = http.http.get("/officer/conversations/" + "f" * 32, headers=auth(aws, "superviseur"))
     assert missing.status_code == 404
+
+
+def test_officers_read_the_conversations_they_handled_and_supervisors_all(
+    http: HttpClient, aws: MotoAws
+) -> None:
+    from chalicelib.websocket.push import sender
+
+    officer = Client(sender(), {"role": "officer", "token": officer_token(aws, "officier1")})  # type: ignore[arg-type]
+    officer.send({"type": "presence", "status": "online"})
+    _, mine = start_conversation("Pour officier1")
+    officer.send({"type": "presence", "status": "offline"})
+    _, nobodys = start_conversation("Encore en attente")
+    ids = (mine["conversation_id"], nobodys["conversation_id"])
+
+    def listed(username: str) -> set[str]:
+        page = body(http.http.get("/officer/conversations", headers=auth(aws, username)))
+        return {row["conversation_id"] for row in page["items"]}
+
+    assert listed("officier1") == {ids[0]}
+    assert listed("officier2") == set()
+    assert listed("superviseur") == set(ids)
+    read = http.http.get(f"/officer/conversations/{ids[0]}", headers=auth(aws, "officier1"))
+    assert read.status_code == 200
+    for username, cid in (("officier2", ids[0]), ("officier1", ids[1])):
+        refused = http.http.get(f"/officer/conversations/{cid}", headers=auth(aws, username))
+        assert refused.status_code == 404
+        assert body(refused)["error"]["code"] == "conversation_not_found"
 
 
 def test_canned_responses_are_managed_by_supervisors_only(http: HttpClient, aws: MotoAws) -> None:

@@ -1,20 +1,23 @@
 /**
  * The console's entry point: sign-in, then a small hash router between the workspace
- * (#/conversations), the reports (#/signalements) and, for supervisors, #/supervision.
- * The WebSocket stays open across views.
+ * (#/conversations), the history of ended conversations (#/historique), the reports
+ * (#/signalements) and, for supervisors, #/supervision. The WebSocket stays open across views.
  */
 
 import { loadConfig } from "/shared/js/config.js";
 import * as auth from "./auth.js";
 import { $, $all, fieldError, replaceChildren, setText } from "./dom.js";
 import { qrCode } from "./qr.js";
-import { unlockSound } from "./notify.js";
+import { forgetAll } from "./drafts.js";
+import { setTitle, unlockSound } from "./notify.js";
+import { installShortcuts } from "./shortcuts.js";
 import { OfficerSocket } from "./socket.js";
 import { Workspace } from "./workspace.js";
 
 const TITLES = {
   connexion: "Connexion",
   conversations: "Conversations",
+  historique: "Historique",
   signalements: "Signalements",
   supervision: "Supervision",
 };
@@ -36,7 +39,7 @@ function show(name, moveFocus) {
     if (link.dataset.route === name) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  document.title = `${TITLES[name]} — ${BASE_TITLE}`;
+  setTitle(`${TITLES[name]} — ${BASE_TITLE}`);
   document.body.dataset.current = name;
   if (moveFocus) {
     const heading = $(`#view-${name} h1`);
@@ -56,6 +59,10 @@ async function route(moveFocus = true) {
     history.replaceState(null, "", "#/conversations");
   }
   show(name, moveFocus);
+  if (name === "historique") {
+    const { showHistory } = await import("./history.js");
+    showHistory(auth.isSupervisor());
+  }
   if (name === "signalements" && !started.has(name)) {
     started.add(name);
     const { startReports } = await import("./reports.js");
@@ -90,6 +97,7 @@ function leaveConsole(reason) {
   socket = null;
   workspace = null;
   started.clear();
+  forgetAll();
   // Everything shown belonged to the session: reload to a blank console.
   if (reason) sessionStorage.setItem("moncommissariat.console.notice", reason);
   window.location.replace(window.location.pathname);
@@ -251,9 +259,10 @@ async function main() {
     });
   }
   $("#sign-out").addEventListener("click", async () => {
-    if (workspace) await workspace.leave();
+    if (workspace && !(await workspace.leave())) return; // the officer chose to stay
     await auth.signOut();
   });
+  installShortcuts(() => (workspace && document.body.dataset.current === "conversations" ? workspace : null));
   auth.onChange((session) => {
     if (!session) leaveConsole(auth.takeExpiredReason());
   });
