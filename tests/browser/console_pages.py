@@ -41,10 +41,33 @@ class ConsolePage:
         self.context.close()
 
 
+# Desktop notifications recorded instead of shown (headless Chromium shows none): the
+# permission starts unasked, « Activer les notifications du bureau » grants it.
+FAKE_NOTIFICATIONS = """
+window.__notifications = [];
+class FakeNotification {
+  static permission = "default";
+  static requestPermission() { FakeNotification.permission = "granted"; return Promise.resolve("granted"); }
+  constructor(title, options = {}) {
+    this.title = title; this.body = options.body; this.tag = options.tag; this.closed = false;
+    window.__notifications.push(this);
+  }
+  close() { this.closed = true; }
+}
+window.Notification = FakeNotification;
+"""
+
+
 def open_console(
-    browser: Any, platform: Platform, username: str = OFFICER, width: int = 1280
+    browser: Any,
+    platform: Platform,
+    username: str = OFFICER,
+    width: int = 1280,
+    init_script: str | None = None,
 ) -> ConsolePage:
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+    if init_script:
+        context.add_init_script(init_script)
     page = context.new_page()
     page.set_default_timeout(15_000)
     console = ConsolePage(context, page)

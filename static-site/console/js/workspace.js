@@ -312,16 +312,21 @@ export class Workspace {
     this.activeCount += 1;
     this.renderPresence();
     if (asked) this.select(data.conversation_id, true);
-    else if (!this.selected) this.select(data.conversation_id, false);
+    else if (!this.selected) this.select(data.conversation_id, false, true);
     this.updateTitle();
   }
 
-  select(id, focus) {
+  /**
+   * Show a conversation. `auto`: the console shows it by itself (the first one pushed while
+   * none was shown): it stays « Nouvelle » and unread until the officer opens it.
+   */
+  select(id, focus, auto = false) {
     if (!this.items.has(id)) return;
     this.selected = id;
     saveSelection(id);
     for (const [key, item] of this.items) item.view.setSelected(key === id);
     const { view } = this.items.get(id);
+    if (!auto) this.attention.settle(id);
     this.markRead(id);
     if (focus) view.focusReply();
   }
@@ -329,8 +334,8 @@ export class Workspace {
   markRead(id) {
     const item = this.items.get(id);
     if (!item || id !== this.selected || document.visibilityState !== "visible") return;
+    if (this.attention.isFresh(id)) return; // not opened yet: not read either
     item.model.unread = 0;
-    this.attention.settle(id);
     item.view.setUnread(0);
     this.updateTitle();
     const seq = item.model.lastSeq;
@@ -391,7 +396,7 @@ export class Workspace {
     if (!item.model.add(frame)) return;
     item.view.addMessage(frame);
     if (frame.sender === "citizen") {
-      if (this.selected === frame.conversation_id && document.visibilityState === "visible") {
+      if (this.selected === frame.conversation_id && document.visibilityState === "visible" && !this.attention.isFresh(frame.conversation_id)) {
         this.markRead(frame.conversation_id);
       } else {
         item.model.unread += 1;
