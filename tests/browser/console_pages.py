@@ -47,7 +47,10 @@ FAKE_NOTIFICATIONS = """
 window.__notifications = [];
 class FakeNotification {
   static permission = "default";
-  static requestPermission() { FakeNotification.permission = "granted"; return Promise.resolve("granted"); }
+  static requestPermission() {
+    FakeNotification.permission = "granted";
+    return Promise.resolve("granted");
+  }
   constructor(title, options = {}) {
     this.title = title; this.body = options.body; this.tag = options.tag; this.closed = false;
     window.__notifications.push(this);
