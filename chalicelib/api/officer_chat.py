@@ -124,3 +124,15 @@ def chat_stats(query: schemas.StatsQuery) -> schemas.ChatDashboard:
     from chalicelib.stats.chat import dashboard
 
     return schemas.ChatDashboard.model_validate(dashboard(query.days))
+
+
+@officer_chat.get(
+    "/officer/stats/officers",
+    summary="Policiers en service maintenant (superviseurs)",
+    supervisor=True,
+)
+def officers_now() -> schemas.OfficersNow:
+    """Each officer online or away: presence, load, longest wait for an answer."""
+    from chalicelib.stats.chat import officers_now as read
+
+    return schemas.OfficersNow.model_validate({"items": read()})

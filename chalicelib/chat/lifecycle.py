@@ -18,7 +18,7 @@ from chalicelib.chat.errors import (
 from chalicelib.chat.messages import SystemNote, add_system, announce, retention_ttl
 from chalicelib.chat.queue import broadcast_positions, conversation_view, dispatch, position_of
 from chalicelib.chat.topics import EMERGENCY_MESSAGE, has_emergency_words, is_urgent
-from chalicelib.clock import day_of, now
+from chalicelib.clock import day_of, now, unit_hour
 from chalicelib.config import settings
 from chalicelib.models import ConditionFailed
 from chalicelib.models import conversation as conversations
@@ -37,6 +37,8 @@ from chalicelib.vocabulary import outcome_label
 
 RANK_REQUEUED, RANK_URGENT, RANK_NORMAL = 0, 1, 2
 RETRIES = 5
+# The sweeper's period (app.py: @app.schedule("rate(1 minute)")).
+SWEEP_EVERY_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,16 @@ def join(
         emergency = SystemNote(EMERGENCY_MESSAGE, data={"emergency": True})
         stored.append(add_system(conversation_id, emergency, at)[0])
     conversation.last_seq = int(stored[-1].seq) if stored else 0
-    counters.record("chat", {"started": 1, "started_urgent": int(urgent), f"topic.{topic}": 1}, at)
+    counters.record(
+        "chat",
+        {
+            "started": 1,
+            "started_urgent": int(urgent),
+            f"topic.{topic}": 1,
+            f"started.h{unit_hour(at):02d}": 1,  # shift planning: demand by hour (Paris)
+        },
+        at,
+    )
     count("ConversationStarted")
     return Joined(conversation, token, stored)
 
@@ -265,8 +276,8 @@ def requeue(
             continue
         counters.record("chat", {"requeued": 1}, at)
         text = (
-            "Le policier qui vous répondait a été déconnecté. Vous êtes replacé en tête "
-            "de file : un autre policier va vous répondre."
+            "Le policier qui vous répondait a été déconnecté : votre conversation passe à "
+            "un ou une collègue. Vous êtes en tête de la file, merci de patienter."
             if reason == "officer_gone"
             else "Votre conversation va être reprise par un autre policier. Merci de patienter."
         )
@@ -331,6 +342,18 @@ def transfer(
     raise Busy()
 
 
+def officer_sweep_age(grace_seconds: float, every_seconds: float = SWEEP_EVERY_SECONDS) -> float:
+    """How long an officer must have been gone for a sweep to requeue their conversations.
+
+    The grace period is a promise to the citizen: told and requeued *within* it. A sweep
+    runs every ``every_seconds``, so it takes those gone for at least ``grace − period``:
+    an officer gone at t is requeued by the first sweep after t + grace − period, that is
+    before t + grace (with the defaults, between 60 and 120 s after their last console
+    closed). The lead is at most half the grace, so a console that reloads is never taken;
+    the promise holds while sweeps run at least twice per grace period."""
+    return grace_seconds - min(every_seconds, grace_seconds / 2)
+
+
 def sweep(at: float | None = None) -> dict[str, int]:
     """Scheduled: abandon conversations of vanished citizens, requeue those of vanished
     officers, assign, and refresh queue positions."""
@@ -350,7 +373,7 @@ def sweep(at: float | None = None) -> dict[str, int]:
                 abandoned += 1
             except (ConversationClosed, NotYourConversation, Busy):
                 pass
-    for officer_id in officers.gone_before(at - conf.officer_grace_seconds):
+    for officer_id in officers.gone_before(at - officer_sweep_age(conf.officer_grace_seconds)):
         officer = officers.get(officer_id)
         if officer is None or officer.sockets():
             continue

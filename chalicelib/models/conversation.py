@@ -126,6 +126,8 @@ class Conversation(Model):
     rate_count = NumberAttribute(default=0)
     typing_citizen_at = NumberAttribute(default=0)
     typing_officer_at = NumberAttribute(default=0)
+    # The citizen's first message not answered yet (removed when the officer writes).
+    awaiting_since = NumberAttribute(null=True)
     history = ListAttribute(of=MapAttribute, default=list)
     ttl = NumberAttribute()
 
@@ -266,13 +268,17 @@ def allocate_seq(
     if officer_id is not None:
         base &= Conversation.officer_id == officer_id
         with refused_on_condition():
-            conversation.update(actions=[Conversation.last_seq.add(1)], condition=base)
+            conversation.update(
+                actions=[Conversation.last_seq.add(1), Conversation.awaiting_since.remove()],
+                condition=base,
+            )
         return conversation
     window = int(at // 60)
     limit = rate_limit or 1_000_000
+    awaiting = Conversation.awaiting_since.set(Conversation.awaiting_since | at)
     try:
         conversation.update(
-            actions=[Conversation.last_seq.add(1), Conversation.rate_count.add(1)],
+            actions=[Conversation.last_seq.add(1), Conversation.rate_count.add(1), awaiting],
             condition=base
             & (Conversation.rate_window == window)
             & (Conversation.rate_count < limit),
@@ -284,6 +290,7 @@ def allocate_seq(
                     Conversation.last_seq.add(1),
                     Conversation.rate_window.set(window),
                     Conversation.rate_count.set(1),
+                    awaiting,
                 ],
                 condition=base & (Conversation.rate_window != window),
             )

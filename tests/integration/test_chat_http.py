@@ -224,3 +224,41 @@ def test_the_median_handle_time_shows_on_the_dashboard_after_closes(
     # One close per bucket (≤ 120 s, ≤ 300 s, ≤ 600 s): the median lies halfway into ≤ 300 s.
     assert stats["totals"]["median_handle_seconds"] == 210.0
     assert stats["totals"]["mean_handle_seconds"] == 230.0
+
+
+def test_the_dashboard_counts_conversations_by_hour_of_the_unit_s_day(
+    http: HttpClient, aws: MotoAws
+) -> None:
+    from chalicelib.clock import now, unit_hour
+
+    start_conversation()
+    start_conversation()
+    stats = body(http.http.get("/officer/stats/chat?days=7", headers=auth(aws, "superviseur")))
+    today = stats["hours"]["today"]
+    assert len(today["started"]) == 24 and len(stats["hours"]["four_weeks"]["started"]) == 24
+    assert today["started"][unit_hour(now())] == 2 and sum(today["started"]) == 2
+    assert sum(stats["hours"]["four_weeks"]["started"]) == 0  # today is not in the profile
+    assert len(stats["days"]) == 7
+
+
+def test_supervisors_see_each_officer_s_load_and_longest_wait_for_an_answer(
+    http: HttpClient, aws: MotoAws
+) -> None:
+    from chalicelib.websocket.push import sender
+
+    officer = Client(sender(), {"role": "officer", "token": officer_token(aws, "officier1")})  # type: ignore[arg-type]
+    officer.send({"type": "presence", "status": "online"})
+    _, joined = start_conversation("Allô ?")
+    cid = joined["conversation_id"]
+
+    def row() -> dict[str, Any]:
+        page = body(http.http.get("/officer/stats/officers", headers=auth(aws, "superviseur")))
+        return next(item for item in page["items"] if item["name"] == "Agent Camille Martin")
+
+    waiting = row()
+    assert (waiting["status"], waiting["active_count"], waiting["connected"]) == ("online", 1, True)
+    assert waiting["longest_reply_wait_seconds"] is not None
+    officer.send({"type": "send", "conversation_id": cid, "client_id": "r1", "text": "Bonjour"})
+    assert row()["longest_reply_wait_seconds"] is None
+    refused = http.http.get("/officer/stats/officers", headers=auth(aws, "officier1"))
+    assert refused.status_code == 403
