@@ -253,3 +253,62 @@ def test_drafts_selection_and_closing_links_survive_a_reload_then_the_history_re
     finally:
         first.close()
         second.close()
+
+
+def test_the_dashboard_updates_by_itself_with_officers_now_and_whole_counts(
+    browser: Any, local_platform: Platform
+) -> None:
+    from tests.browser.console_pages import SUPERVISOR
+
+    supervisor = open_console(browser, local_platform, SUPERVISOR)
+    officer = open_console(browser, local_platform, OFFICER)
+    citizen = None
+    try:
+        set_presence(officer.page, "away")
+        page = supervisor.page
+        page.click("nav a[data-route=supervision]")
+        page.wait_for_selector("#charts figure[data-chart='by-hour'] canvas")
+        row = page.locator("#officers-now tr", has_text="Agent Camille Martin")
+        row.wait_for()
+        assert "En pause" in row.inner_text()
+
+        def started() -> int:
+            return int(
+                page.locator("#kpis [data-kpi='started'] dd").inner_text().replace("\u202f", "")
+            )
+
+        before = started()
+        citizen = Citizen(local_platform, "vol", "Bonjour")
+        # No click: the dashboard reads its figures again by itself (every 30 s at most).
+        page.wait_for_function(
+            "before => parseInt(document.querySelector(\"#kpis [data-kpi='started'] dd\")"
+            ".textContent.replace(/\\D/g, '')) > before",
+            arg=before,
+            timeout=45_000,
+        )
+        assert started() == before + 1
+        # Count axes show whole numbers; long labels are on several lines, never cut.
+        ticks = page.evaluate(
+            "() => Array.from(document.querySelectorAll('#charts canvas')).flatMap(canvas => {"
+            " const chart = Chart.getChart(canvas); const unit = canvas.closest('figure')"
+            ".dataset.chart === 'times'; if (unit) return [];"
+            " const axis = chart.options.indexAxis === 'y' ? chart.scales.x : chart.scales.y;"
+            " return axis.ticks.map(t => t.value); })"
+        )
+        assert ticks and all(float(value).is_integer() for value in ticks)
+        survey_labels = page.evaluate(
+            "() => Chart.getChart(document.querySelector(\"figure[data-chart='survey'] canvas\"))"
+            ".data.labels"
+        )
+        question = "Avez-vous trouvé le service que vous cherchiez\u00a0?"
+        assert [" ".join(lines) for lines in survey_labels if isinstance(lines, list)].count(
+            question
+        ) == 1
+        assert_no_axe_violations(page)
+    finally:
+        if citizen:
+            citizen.close()
+        officer.close()
+        supervisor.close()
+        leave_officer_clean(local_platform, OFFICER)
+        leave_officer_clean(local_platform, SUPERVISOR)
