@@ -93,7 +93,8 @@ def unit_day(at: float | None = None) -> str:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    return datetime.fromtimestamp(now() if at is None else at, tz=ZoneInfo(UNIT_TIMEZONE)).date().isoformat()
+    moment = datetime.fromtimestamp(now() if at is None else at, tz=ZoneInfo(UNIT_TIMEZONE))
+    return moment.date().isoformat()
 
 
 def display_time(at: float) -> str:
