@@ -330,8 +330,8 @@ def transfer(
         except Contention:
             continue
         counters.record("chat", {"transferred": 1}, at)
-        note = SystemNote("Un autre policier reprend votre conversation.")
-        announce(conversation_id, note, at, to_officer=False)
+        told = SystemNote("Un autre policier reprend votre conversation.")
+        announce(conversation_id, told, at, to_officer=False)
         sockets.to_officer(officer_id, outbound.conversation_removed(conversation_id, "transfer"))
         fresh = conversations.get(conversation_id)
         if fresh is not None:
