@@ -103,7 +103,10 @@ class Presence(Frame):
 
 
 class TakeNext(Frame):
+    """« Prendre la suivante »; ``priority``: the urgent head of the queue, even at capacity."""
+
     type: Literal["take_next"]
+    priority: bool = False
 
 
 class Close(Frame):

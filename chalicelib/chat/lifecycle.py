@@ -16,7 +16,13 @@ from chalicelib.chat.errors import (
     TooManyConnections,
 )
 from chalicelib.chat.messages import SystemNote, add_system, announce, retention_ttl
-from chalicelib.chat.queue import broadcast_positions, conversation_view, dispatch, position_of
+from chalicelib.chat.queue import (
+    broadcast_positions,
+    conversation_view,
+    dispatch,
+    position_of,
+    tell_officers,
+)
 from chalicelib.chat.topics import EMERGENCY_MESSAGE, has_emergency_words, is_urgent
 from chalicelib.clock import day_of, now, unit_hour
 from chalicelib.config import settings
@@ -39,6 +45,19 @@ RANK_REQUEUED, RANK_URGENT, RANK_NORMAL = 0, 1, 2
 RETRIES = 5
 # The sweeper's period (app.py: @app.schedule("rate(1 minute)")).
 SWEEP_EVERY_SECONDS = 60
+
+
+PREVIEW_CHARS = 80
+
+
+def preview_of(text: str | None) -> str | None:
+    """The first words of a first message, on one line, for the officers' view of the queue."""
+    if not text:
+        return None
+    line = " ".join(text.split())
+    if len(line) <= PREVIEW_CHARS:
+        return line
+    return line[: PREVIEW_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,7 @@ def join(
         queue_pk="waiting",
         queue_sk=queue_key(RANK_URGENT if urgent else RANK_NORMAL, at, conversation_id),
         citizen_conns={connection_id: endpoint},
+        preview=preview_of(first_message),
         ttl=retention_ttl(at),
     )
     conversations.create(conversation)
@@ -122,6 +142,7 @@ def after_join(conversation: Conversation, at: float | None = None) -> None:
         fresh = conversations.get(conversation.conversation_id)
         if fresh is not None and fresh.status == "waiting":
             sockets.to_citizen(fresh, position_of(fresh))
+            tell_officers()  # one more waiting (an urgent one is offered to all of them)
 
 
 def authenticate(conversation_id: str, token: str) -> Conversation:
@@ -257,6 +278,7 @@ def requeue(
     reason: str,
     rank: int = RANK_REQUEUED,
     note: str | None = None,
+    not_for: str | None = None,
 ) -> bool:
     """Give a conversation back to the queue (at the head by default) and tell the citizen;
     ``note`` is for the next officer only (never a message, never the transcript)."""
@@ -271,7 +293,9 @@ def requeue(
         ):
             return False
         try:
-            requeue_tx(conversation, officer, at, rank=rank, reason=reason, note=note)
+            requeue_tx(
+                conversation, officer, at, rank=rank, reason=reason, note=note, not_for=not_for
+            )
         except Contention:
             continue
         counters.record("chat", {"requeued": 1}, at)
@@ -304,13 +328,9 @@ def transfer(
             raise ConversationNotFound()
         if conversation.officer_id != officer_id:
             raise NotYourConversation()
+        # Given back: at the head of the queue, not for this officer while another is online.
         if not requeue(
-            conversation_id,
-            officer_id,
-            at,
-            reason="transfer",
-            rank=RANK_URGENT if conversation.urgent else RANK_NORMAL,
-            note=note,
+            conversation_id, officer_id, at, reason="transfer", note=note, not_for=officer_id
         ):
             raise ConversationClosed()
         counters.record("chat", {"transferred": 1}, at)

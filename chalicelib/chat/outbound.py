@@ -282,6 +282,7 @@ class QueueItem(TypedDict):
     topic: str
     urgent: bool
     waiting_seconds: int
+    preview: NotRequired[str]  # the first words of the first message (officers only)
 
 
 class QueueStateFrame(TypedDict):

@@ -79,6 +79,7 @@ class QueueItem(Answer):
     topic: str
     urgent: bool
     waiting_seconds: int
+    preview: str | None = Field(None, description="Les premiers mots du premier message.")
 
 
 class QueueState(Answer):

@@ -16,6 +16,10 @@ from chalicelib.models.base import ConditionFailed, cancelled_on_condition, tran
 from chalicelib.models.conversation import Conversation, history_action, queue_key
 from chalicelib.models.officer import Officer, availability_actions
 
+# « Prendre en priorité »: how many conversations above their capacity an officer may hold
+# for urgent ones (docs/protocol.md).
+PRIORITY_OVERFLOW = 1
+
 
 class Contention(ConditionFailed):
     """A condition failed: ``conversation`` and/or ``officers`` changed meanwhile."""
@@ -39,10 +43,19 @@ def _load_actions(officer: Officer, new_count: int, at: float, *, assigned: bool
     )
 
 
-def claim(conversation_id: str, officer: Officer, at: float, *, manual: bool) -> None:
-    """Give a waiting conversation to an officer with free capacity."""
+def claim(
+    conversation_id: str, officer: Officer, at: float, *, manual: bool, priority: bool = False
+) -> None:
+    """Give a waiting conversation to an officer with free capacity.
+
+    ``priority`` (« prendre en priorité »): only an urgent conversation, and the officer may
+    hold one more than their capacity for it (never two more)."""
     count = int(officer.active_count)
-    officer_condition = (Officer.active_count == count) & (Officer.capacity > count)
+    overflow = PRIORITY_OVERFLOW if priority else 0
+    officer_condition = (Officer.active_count == count) & (Officer.capacity > count - overflow)
+    conversation_condition = Conversation.status == "waiting"
+    if priority:
+        conversation_condition &= Conversation.urgent == True  # noqa: E712 - a condition
     officer_condition &= (Officer.status != "offline") if manual else (Officer.status == "online")
     try:
         with transaction() as tx:
@@ -57,9 +70,16 @@ def claim(conversation_id: str, officer: Officer, at: float, *, manual: bool) ->
                     Conversation.first_assigned_at.set(Conversation.first_assigned_at | at),
                     Conversation.queue_pk.remove(),
                     Conversation.queue_sk.remove(),
-                    history_action("assigned", at, officer=officer.officer_id, manual=manual),
+                    Conversation.not_for.remove(),
+                    history_action(
+                        "assigned",
+                        at,
+                        officer=officer.officer_id,
+                        manual=manual,
+                        priority=priority or None,
+                    ),
                 ],
-                condition=Conversation.status == "waiting",
+                condition=conversation_condition,
             )
             tx.update(
                 officer,
@@ -119,6 +139,7 @@ def requeue(
     rank: int,
     reason: str,
     note: str | None = None,
+    not_for: str | None = None,
 ) -> None:
     """Put an active conversation back in the queue (rank 0 = at the head); ``note``, for the
     next officer only, is kept in its history with the name of who wrote it."""
@@ -135,6 +156,7 @@ def requeue(
             Conversation.officer_name.remove(),
             Conversation.active_officer.remove(),
             Conversation.assigned_at.remove(),
+            Conversation.not_for.set(not_for) if not_for else Conversation.not_for.remove(),
             history_action(
                 "requeued",
                 at,

@@ -128,6 +128,10 @@ class Conversation(Model):
     typing_officer_at = NumberAttribute(default=0)
     # The citizen's first message not answered yet (removed when the officer writes).
     awaiting_since = NumberAttribute(null=True)
+    # The first words of the first message, for the officers' view of the queue.
+    preview = UnicodeAttribute(null=True)
+    # Given back to the queue by this officer: not offered to them while another is online.
+    not_for = UnicodeAttribute(null=True)
     history = ListAttribute(of=MapAttribute, default=list)
     ttl = NumberAttribute()
 
@@ -367,6 +371,19 @@ def message_page(
 def waiting(limit: int | None = None) -> list[Conversation]:
     """Waiting conversations in queue order (index projection: ids, topic, sockets)."""
     return list(Conversation.queue.query(QUEUE_PK, scan_index_forward=True, limit=limit))
+
+
+def previews(conversation_ids: list[str]) -> dict[str, str]:
+    """The ``preview`` of each conversation (one BatchGetItem of at most 100 keys, only that
+    attribute): the queue index does not project it."""
+    found: dict[str, str] = {}
+    ids = list(dict.fromkeys(conversation_ids))[:100]
+    if not ids:
+        return found
+    for item in Conversation.batch_get(ids, attributes_to_get=["conversation_id", "preview"]):
+        if item.preview:
+            found[item.conversation_id] = str(item.preview)
+    return found
 
 
 def waiting_ahead(queue_sk: str) -> int:

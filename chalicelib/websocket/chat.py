@@ -190,7 +190,7 @@ def on_presence(socket: Socket, parsed: Presence) -> None:
 
 
 def on_take_next(socket: Socket, parsed: TakeNext) -> None:
-    conversation_id = queue.take_next(_officer(socket))
+    conversation_id = queue.take_next(_officer(socket), priority=parsed.priority)
     socket.reply(outbound.taken(conversation_id, parsed.ref))
 
 

@@ -357,6 +357,69 @@ def test_a_transfer_note_reaches_the_next_officer_and_never_the_citizen(
     assert note not in text and "pas de plainte" not in text
 
 
+def test_an_urgent_conversation_is_offered_to_an_officer_at_capacity_who_may_take_one_more(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    from chalicelib.models import officer as officers
+
+    agent = officer(chat, aws, "officier1")
+    agent.send({"type": "presence", "status": "online", "capacity": 1})
+    citizen(chat, "demarches", "Une procuration")  # fills the only slot
+    assert len(agent.of_type("conversation_assigned")) == 1
+    normal = agent.send({"type": "take_next"})
+    assert normal[-1]["code"] == "at_capacity"
+    nothing = agent.send({"type": "take_next", "priority": True})
+    assert nothing[-1]["code"] == "queue_empty"
+
+    agent.new()
+    _, urgent = citizen(chat, "violences", "Il me menace")
+    pushed = [f for f in agent.new() if f["type"] == "queue_state"]
+    assert pushed and pushed[-1]["items"][0]["conversation_id"] == urgent["conversation_id"]
+    assert pushed[-1]["items"][0]["urgent"] is True
+    assert pushed[-1]["items"][0]["preview"] == "Il me menace"
+    taken = agent.send({"type": "take_next", "priority": True})
+    assert any(f["type"] == "taken" for f in taken)
+    stored = officers.get(agent.stored_officer_id())
+    assert stored is not None and (int(stored.active_count), int(stored.capacity)) == (2, 1)
+
+    # One above the maximum, never two; and only for an urgent conversation.
+    citizen(chat, "violences", "Au secours")
+    again = agent.send({"type": "take_next", "priority": True})
+    assert again[-1]["code"] == "at_capacity"
+
+
+def test_a_conversation_given_back_goes_to_another_officer_unless_none_is_online(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    first = officer(chat, aws, "officier1", online=False)
+    first.send({"type": "presence", "status": "away"})
+    second = officer(chat, aws, "officier2", online=False)
+    second.send({"type": "presence", "status": "away"})
+    _, busy = citizen(chat, "autre", "Première")
+    second.send({"type": "take_next"})
+    _, mine = citizen(chat, "vol", "Seconde")
+    first.send({"type": "take_next"})
+    cid = mine["conversation_id"]
+    first.send({"type": "presence", "status": "online"})
+    second.send({"type": "presence", "status": "online"})
+
+    # officier1 now holds nothing, officier2 one: the least loaded would be officier1.
+    answer = first.send({"type": "transfer", "conversation_id": cid})
+    ok = next(f for f in answer if f["type"] == "ok")
+    assert "alone" not in ok
+    moved = second.of_type("conversation_assigned")
+    assert [m["conversation"]["conversation_id"] for m in moved][-1] == cid
+    assert [
+        m["conversation"]["conversation_id"] for m in first.of_type("conversation_assigned")
+    ] == [cid]
+
+    # Alone online: given back all the same, and the console is told it may come back.
+    second.send({"type": "presence", "status": "offline"})
+    _, third = citizen(chat, "vol", "Troisième")
+    alone = first.send({"type": "transfer", "conversation_id": third["conversation_id"]})
+    assert next(f for f in alone if f["type"] == "ok").get("alone") is True
+
+
 @pytest.mark.parametrize(
     ("frame", "field"),
     [
