@@ -395,7 +395,7 @@ def test_a_conversation_given_back_goes_to_another_officer_unless_none_is_online
     first.send({"type": "presence", "status": "away"})
     second = officer(chat, aws, "officier2", online=False)
     second.send({"type": "presence", "status": "away"})
-    _, busy = citizen(chat, "autre", "Première")
+    citizen(chat, "autre", "Première")
     second.send({"type": "take_next"})
     _, mine = citizen(chat, "vol", "Seconde")
     first.send({"type": "take_next"})
