@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         img_src=aws.endpoint,  # presigned GETs of report photos (S3 in production)
         idle_timeout=args.idle_timeout,
         max_lifetime=args.max_lifetime,
+        origin_secret=aws.secret_value("ORIGIN_SECRET_ID"),
     )
     scheduler = Scheduler(chalice_module.app, speed=args.schedule_speed)
 

@@ -75,6 +75,12 @@ class MotoAws:
     prefix: str
     user_pool_id: str = ""
     client_id: str = ""
+    secrets: dict[str, str] = field(default_factory=dict)
+
+    def secret_value(self, setting: str) -> str:
+        """The current value of one of the stage's secrets (``ORIGIN_SECRET_ID``...)."""
+        answer = self.client("secretsmanager").get_secret_value(SecretId=self.secrets[setting])
+        return str(answer["SecretString"])
 
     def client(self, service: str) -> Any:
         return boto3.client(service, region_name="eu-west-3")
@@ -89,6 +95,7 @@ def aws() -> Iterator[MotoAws]:
         DEMO_ACCOUNTS,
         create_account,
         create_buckets,
+        create_secrets,
         create_tables,
         create_user_pool,
     )
@@ -97,6 +104,7 @@ def aws() -> Iterator[MotoAws]:
         state = MotoAws(prefix=TEST_PREFIX)
         create_tables(state.client("dynamodb"), TEST_PREFIX)
         create_buckets(state.client("s3"), TEST_PREFIX)
+        state.secrets = create_secrets(state.client("secretsmanager"), TEST_PREFIX)
         cognito = state.client("cognito-idp")
         state.user_pool_id, state.client_id = create_user_pool(cognito, TEST_PREFIX)
         for account in DEMO_ACCOUNTS:
@@ -112,9 +120,15 @@ def aws() -> Iterator[MotoAws]:
                 "WEBSOCKET_ENDPOINT": "",
                 "JWKS_URL": "",
                 "STAGE": "test",
+                "SECRETS_ENDPOINT": "",
+                **state.secrets,
             }
         )
         yield state
+        # The secrets die with this moto: no later test may try to read them from AWS.
+        for setting in state.secrets:
+            os.environ.pop(setting, None)
+        configure_app({})
 
 
 # -- the local platform in a subprocess (e2e, browser) ------------------------------
