@@ -25,13 +25,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
+from chalicelib.clock import now
 from chalicelib.config import Settings, settings
 
 REFRESH_AFTER_SECONDS = 60.0
@@ -112,7 +112,7 @@ def origin_required() -> bool:
 def _origin_values(conf: Settings, refresh: bool) -> tuple[str, ...]:
     with _lock:
         cache = _current(conf)
-        stale = time.monotonic() - cache.origin_read_at >= REFRESH_AFTER_SECONDS
+        stale = now() - cache.origin_read_at >= REFRESH_AFTER_SECONDS
         if cache.origin and not (refresh and stale):
             return cache.origin
         try:
@@ -128,7 +128,7 @@ def _origin_values(conf: Settings, refresh: bool) -> tuple[str, ...]:
             raise MissingSecret(f"cannot read {conf.origin_secret_id}") from error
         if not values:
             raise MissingSecret(f"{conf.origin_secret_id} has no current value")
-        cache.origin, cache.origin_read_at = values, time.monotonic()
+        cache.origin, cache.origin_read_at = values, now()
         return values
 
 

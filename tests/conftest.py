@@ -122,6 +122,8 @@ def aws() -> Iterator[MotoAws]:
                 "STAGE": "test",
                 "SECRETS_ENDPOINT": "",
                 **state.secrets,
+                # As dev and prod (.chalice/config.json): CloudFront is the one trusted hop.
+                "TRUSTED_PROXY_HOPS": "1",
             }
         )
         yield state

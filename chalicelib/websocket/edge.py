@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 MAX_FRAME_BYTES = 32 * 1024
+MAX_MESSAGE_BYTES = 128 * 1024  # API Gateway's limit on a message (frames joined)
 MAX_REF_CHARS = 64  # as chalicelib/chat/inbound.py's Frame.ref
 
 
@@ -148,16 +149,24 @@ def on_connect(event: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def read_frame(body: str | bytes | None) -> dict[str, Any]:
-    """The JSON object of a raw frame, or InvalidJson / InvalidInput (too large)."""
+    """The JSON object of a raw frame (of at most API Gateway's message size), or
+    InvalidJson / InvalidInput (too large)."""
     if body is None:
         raise InvalidJson("Trame vide : un objet JSON est attendu.")
     raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
-    if len(raw) > MAX_FRAME_BYTES:
+    if len(raw) > MAX_MESSAGE_BYTES:
         raise InvalidInput("Trame trop volumineuse.", field="body")
     data = jsonbody.decode(raw, "Trame illisible : du JSON est attendu.")
     if not isinstance(data, dict):
         raise InvalidJson("Un objet JSON est attendu.")
     return data
+
+
+def check_size(body: str | bytes | None) -> None:
+    """Refuse a frame over API Gateway's frame size (once its ``ref`` is known)."""
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body or b""
+    if len(raw) > MAX_FRAME_BYTES:
+        raise InvalidInput("Trame trop volumineuse.", field="body")
 
 
 def ref_of(data: Mapping[str, Any]) -> str | None:
@@ -191,7 +200,9 @@ def validate_frame(
 
 def parse_frame(body: str | bytes | None, routes: Mapping[str, Route]) -> tuple[Any, FrameHandler]:
     """Validate a raw frame into its model and find its handler, or raise a DomainError."""
-    return validate_frame(read_frame(body), routes)
+    data = read_frame(body)
+    check_size(body)
+    return validate_frame(data, routes)
 
 
 def on_message(event: Mapping[str, Any], routes: Mapping[str, Route]) -> dict[str, Any]:
@@ -202,6 +213,7 @@ def on_message(event: Mapping[str, Any], routes: Mapping[str, Route]) -> dict[st
     try:
         data = read_frame(event.get("body"))
         ref = ref_of(data)
+        check_size(event.get("body"))
         parsed, handler = validate_frame(data, routes)
         handler(socket, parsed)
     except DomainError as error:
