@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import re
 import uuid
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -72,13 +71,13 @@ def test_every_hostile_frame_gets_an_error_frame_over_a_real_socket(
     token = local_platform.token("officier2")
     for url in (local_platform.ws_url, f"{local_platform.ws_url}?role=officer&token={token}"):
         client = WsClient(url, "hostile")
-        for shape, raw in HOSTILE.items():
-            before = len(client.all("error"))
+        for n, (shape, raw) in enumerate(HOSTILE.items()):
             client.connection.send(raw.decode("utf-8", "replace"))
-            answer: Any = client.wait_for(
-                lambda f, n=before: f["type"] == "error" and len(client.all("error")) > n
-            )
-            assert answer["code"] in ("invalid_json", "invalid_input", "unknown_type"), shape
+            client.send({"type": "ping", "ref": f"after-{n}"})  # answered after the shape
+            client.wait_for(lambda f, ref=f"after-{n}": f.get("ref") == ref)
+            errors = client.all("error")
+            assert len(errors) == n + 1, (shape, errors)
+            assert errors[-1]["code"] in ("invalid_json", "invalid_input", "unknown_type"), shape
         client.close()
 
 
