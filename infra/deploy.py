@@ -95,6 +95,11 @@ def _deploy_edge(options: Options, report: Report) -> str:
     lives there); returns its ARN ("" when an emulator does not create it)."""
     edge = Aws(stack.EDGE_REGION, options.endpoint)
     name = edge_stack_name(options.project, options.stage)
+    if edge.emulated:
+        # moto's CloudFormation implements no AWS::WAFv2 type, and fails a stack whose output
+        # reads one (GetAtt): the template is checked by cfn-lint and its test instead.
+        report.skip(f"stack {name} (moto's CloudFormation implements no AWS::WAFv2::WebACL)")
+        return ""
     outputs = stack.deploy_stack(
         edge,
         name,
@@ -102,11 +107,8 @@ def _deploy_edge(options: Options, report: Report) -> str:
         {"project": options.project.app_name, "stage": options.stage},
         template=stack.EDGE_TEMPLATE,
     )
-    arn = outputs.get("WebAclArn", "")
-    if arn:
-        report.step(f"stack {name} in {stack.EDGE_REGION}: web ACL {arn}")
-    else:
-        report.skip(f"web ACL of {name} (moto's CloudFormation ignores AWS::WAFv2::WebACL)")
+    arn = outputs["WebAclArn"]
+    report.step(f"stack {name} in {stack.EDGE_REGION}: web ACL {arn}")
     return arn
 
 
