@@ -57,6 +57,7 @@ def event(
     body: Any = None,
     query: dict[str, str] | None = None,
     source_ip: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "requestContext": {
@@ -72,6 +73,8 @@ def event(
     }
     if query:
         data["queryStringParameters"] = query
+    if headers:
+        data["headers"] = headers
     if body is not None:
         data["body"] = body if isinstance(body, str) else json.dumps(body)
     return data
@@ -85,6 +88,7 @@ class Client:
         recorder: RecordingSender,
         query: dict[str, str] | None = None,
         source_ip: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         """A socket from ``source_ip`` (default: an address of its own, as most citizens)."""
         self.recorder = recorder
@@ -94,7 +98,13 @@ class Client:
             source_ip or f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
         )
         result = edge.on_connect(
-            event("$connect", self.connection_id, query=query, source_ip=self.source_ip)
+            event(
+                "$connect",
+                self.connection_id,
+                query=query,
+                source_ip=self.source_ip,
+                headers=headers,
+            )
         )
         self.status = result["statusCode"]
         self.read_upto = 0

@@ -149,3 +149,37 @@ def test_the_source_is_stored_as_a_keyed_digest_never_the_address(
     digest = hmac.new(key, f"chat-source:{ATTACKER}".encode(), hashlib.sha256).hexdigest()[:32]
     assert digest in stored  # the connection's source: HMAC under the stage's key
     assert hashlib.sha256(f"chat-source:{ATTACKER}".encode()).hexdigest()[:32] not in stored
+
+
+def test_a_forwarded_header_at_connect_is_not_a_way_to_change_source(
+    chat: RecordingSender,
+) -> None:
+    # The WebSocket API is reached directly: X-Forwarded-For at $connect is the client's claim.
+    answers = []
+    for n in range(6):
+        client = Client(chat, source_ip=ATTACKER, headers={"X-Forwarded-For": f"192.0.2.{n}"})
+        answers.append(client.send({"type": "join", "topic": "vol"})[0])
+    assert [a["type"] for a in answers].count("joined") == 3
+
+
+def test_behind_a_declared_proxy_the_source_is_the_address_it_appended(
+    chat: RecordingSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.config import reload_settings
+    from chalicelib.models import bind_models
+
+    monkeypatch.setenv("WEBSOCKET_TRUSTED_PROXY_HOPS", "1")
+    bind_models(reload_settings())
+    proxy = "10.9.9.9"
+    for n in range(5):  # five citizens behind one proxy: five sources
+        client = Client(chat, source_ip=proxy, headers={"X-Forwarded-For": f"198.51.100.{n}"})
+        assert client.send({"type": "join", "topic": "vol"})[0]["type"] == "joined"
+    spoofed = [
+        Client(
+            chat, source_ip=proxy, headers={"X-Forwarded-For": f"192.0.2.{n}, 203.0.113.9"}
+        ).send({"type": "join", "topic": "vol"})[0]["type"]
+        for n in range(5)
+    ]
+    assert spoofed.count("joined") == 3  # claims left of the proxy's entry change nothing
+    monkeypatch.delenv("WEBSOCKET_TRUSTED_PROXY_HOPS")
+    bind_models(reload_settings())
