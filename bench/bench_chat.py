@@ -3,37 +3,13 @@ and the items read to relay one message, against the well-known sample's Scan-an
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from bench import ddbcount
+from bench.environment import PREFIX, use_bench_environment
+from local import aws_calls
 
-ROOT = Path(__file__).resolve().parent.parent
-PREFIX = "moncommissariat-bench"
 OPERATIONS = ("join", "assign", "send", "resume", "close")
-
-
-def _environment() -> None:
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "eu-west-3",
-            "AWS_REGION": "eu-west-3",
-            "TABLE_PREFIX": PREFIX,
-            "DYNAMODB_ENDPOINT": "",
-            "WEBSOCKET_ENDPOINT": "",
-            "USER_POOL_ID": "bench",
-            "USER_POOL_CLIENT_ID": "bench",
-            "POWERTOOLS_METRICS_NAMESPACE": "Bench",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-            "STAGE": "bench",
-        }
-    )
-    sys.path.insert(0, str(ROOT))
 
 
 def _seed(dynamodb: Any, existing: int) -> None:
@@ -104,7 +80,7 @@ def _measure(existing: int) -> dict[str, Any]:
         dynamodb = boto3.client("dynamodb", region_name="eu-west-3")
         create_tables(dynamodb, PREFIX)
         secrets = create_secrets(boto3.client("secretsmanager", region_name="eu-west-3"), PREFIX)
-        from tests.conftest import configure_app
+        from tests.app_settings import configure_app
 
         configure_app({"CLIENT_KEY_SECRET_ID": secrets["CLIENT_KEY_SECRET_ID"]})
         _seed(dynamodb, existing)
@@ -121,7 +97,7 @@ def _measure(existing: int) -> dict[str, Any]:
         calls: dict[str, int] = {}
         scans = 0
         citizen = Client(recorder)
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             frames = citizen.send(
                 {"type": "join", "topic": "vol", "text": "Bonjour", "client_id": "j1"}
             )
@@ -130,17 +106,17 @@ def _measure(existing: int) -> dict[str, Any]:
         officer = officers.get("bench-officer")
         assert officer is not None
         officers.set_status(officer, "online", now())
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             assigned = queue.dispatch()
         assert len(assigned) == 1
         calls["assign"], scans = tally.ddb(), scans + tally.ddb("Scan")
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             citizen.send({"type": "send", "client_id": "m1", "text": "Ma question"})
         calls["send"], scans = tally.ddb(), scans + tally.ddb("Scan")
         items_read = tally.total_items_read()
         pushes = tally.posts()
         again = Client(recorder)
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             again.send(
                 {
                     "type": "resume",
@@ -155,7 +131,7 @@ def _measure(existing: int) -> dict[str, Any]:
         from chalicelib.websocket.routes import FRAMES
         from tests.integration.chat_harness import event
 
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             on_message(
                 event(
                     "$default",
@@ -180,7 +156,7 @@ def _measure(existing: int) -> dict[str, Any]:
                 region_name="eu-west-3",
                 endpoint_url="https://bench01.execute-api.eu-west-3.amazonaws.com/api",
             )
-            with ddbcount.counting() as tally:
+            with aws_calls.counting() as tally:
                 pages = dynamodb.get_paginator("scan").paginate(
                     TableName=f"{PREFIX}-connections", ProjectionExpression="connection_id"
                 )
@@ -201,7 +177,7 @@ def _measure(existing: int) -> dict[str, Any]:
 
 
 def run() -> dict[str, float]:
-    _environment()
+    use_bench_environment()
     small = _measure(10)
     large = _measure(10_000)
     figures: dict[str, float] = {}

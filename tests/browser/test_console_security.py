@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_console_helpers import (
+from tests.browser.console_pages import (
     OFFICER,
     SUPERVISOR,
     XSS,
@@ -29,7 +29,7 @@ from tests.browser.test_console_helpers import (
     set_presence,
     take,
 )
-from tests.conftest import Platform, http_json
+from tests.local_platform import Platform, http_json
 
 pytestmark = pytest.mark.browser
 

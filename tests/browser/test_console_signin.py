@@ -8,14 +8,15 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_console_helpers import (
+from tests.browser.console_pages import (
     OFFICER,
     SUPERVISOR,
     api_get,
     leave_officer_clean,
     open_console,
+    signed_in,
 )
-from tests.conftest import Platform
+from tests.local_platform import Platform
 
 pytestmark = pytest.mark.browser
 
@@ -86,9 +87,7 @@ def test_tokens_live_in_session_storage_and_roles_come_from_the_groups(
 def test_tokens_are_refreshed_with_the_refresh_token(
     browser: Any, local_platform: Platform
 ) -> None:
-    officer = open_console(browser, local_platform, OFFICER)
-    try:
-        page = officer.page
+    with signed_in(browser, local_platform, OFFICER) as page:
         flows: list[str] = []
         page.on(
             "request",
@@ -113,9 +112,6 @@ def test_tokens_are_refreshed_with_the_refresh_token(
             " || document.querySelector('#reports-error').textContent !== ''"
         )
         assert page.inner_text("#reports-error") == ""
-    finally:
-        officer.close()
-        leave_officer_clean(local_platform, OFFICER)
 
 
 def test_first_sign_in_asks_for_a_new_password(browser: Any, local_platform: Platform) -> None:
@@ -154,9 +150,7 @@ def test_first_sign_in_asks_for_a_new_password(browser: Any, local_platform: Pla
 def test_sign_out_goes_offline_and_forgets_the_tokens(
     browser: Any, local_platform: Platform
 ) -> None:
-    officer = open_console(browser, local_platform, OFFICER)
-    try:
-        page = officer.page
+    with signed_in(browser, local_platform, OFFICER) as page:
         page.check("#presence-away")
         page.wait_for_function("() => document.body.dataset.presence === 'away'")
         page.click("#sign-out")
@@ -164,6 +158,3 @@ def test_sign_out_goes_offline_and_forgets_the_tokens(
         assert page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')") is None
         officers = api_get(local_platform, "/api/officer/officers", OFFICER)
         assert OFFICER not in [item["username"] for item in officers["items"]]
-    finally:
-        officer.close()
-        leave_officer_clean(local_platform, OFFICER)

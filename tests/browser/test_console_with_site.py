@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_console_helpers import (
+from tests.browser.console_pages import (
     OFFICER,
     SUPERVISOR,
     leave_officer_clean,
@@ -22,7 +22,7 @@ from tests.browser.test_console_helpers import (
     tab,
     take,
 )
-from tests.conftest import Platform
+from tests.local_platform import Platform
 
 pytestmark = pytest.mark.browser
 

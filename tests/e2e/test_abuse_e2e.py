@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import Platform, start_platform, stop_platform
 from tests.e2e.ws_client import WsClient
-from tests.integration.test_reports_harness import report_body
+from tests.integration.reports_harness import report_body
+from tests.local_platform import Platform, start_platform, stop_platform
 
 pytestmark = pytest.mark.e2e
 

@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import Platform, http_json
 from tests.e2e.ws_client import WsClient
 from tests.integration.test_hostile_input import HOSTILE, body_routes, concrete
+from tests.local_platform import Platform, http_json
 
 pytestmark = pytest.mark.e2e
 

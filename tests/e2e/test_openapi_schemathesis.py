@@ -46,7 +46,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import Platform
+from tests.local_platform import Platform
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MotoAws
 from tests.integration.chat_harness import (
     Client,
     RecordingSender,
@@ -14,6 +13,7 @@ from tests.integration.chat_harness import (
     officer_token,
     pin_moto_keys,
 )
+from tests.integration.moto_world import MotoAws
 
 
 @pytest.fixture
@@ -44,6 +44,16 @@ def citizen(
     return client, joined
 
 
+def officer_then_citizen(
+    chat: RecordingSender, aws: MotoAws, topic: str = "vol", text: str | None = None
+) -> tuple[Client, Client, str]:
+    """officier1 online, then a citizen joins and is assigned to them: both, and the
+    conversation id."""
+    agent = officer(chat, aws, "officier1")
+    person, joined = citizen(chat, topic, text)
+    return agent, person, joined["conversation_id"]
+
+
 def test_a_citizen_waits_then_an_officer_going_online_gets_the_conversation(
     chat: RecordingSender, aws: MotoAws
 ) -> None:
@@ -67,9 +77,7 @@ def test_a_citizen_waits_then_an_officer_going_online_gets_the_conversation(
 def test_messages_flow_both_ways_in_order_and_retries_are_idempotent(
     chat: RecordingSender, aws: MotoAws
 ) -> None:
-    agent = officer(chat, aws, "officier1")
-    person, joined = citizen(chat)
-    cid = joined["conversation_id"]
+    agent, person, cid = officer_then_citizen(chat, aws)
     ack = person.send({"type": "send", "client_id": "m1", "text": "Bonjour"})
     ack_frame = next(f for f in ack if f["type"] == "ack")
     retry = person.send({"type": "send", "client_id": "m1", "text": "Bonjour"})
@@ -107,9 +115,7 @@ def test_urgent_conversations_go_ahead_and_get_the_emergency_numbers(
 def test_close_sends_the_outcome_links_and_survey_invitation(
     chat: RecordingSender, aws: MotoAws
 ) -> None:
-    agent = officer(chat, aws, "officier1")
-    person, joined = citizen(chat, "escroquerie")
-    cid = joined["conversation_id"]
+    agent, person, cid = officer_then_citizen(chat, aws, "escroquerie")
     result = agent.send(
         {
             "type": "close",
@@ -262,9 +268,7 @@ def test_transfer_to_a_colleague_keeps_the_history_and_moves_the_load(
     from chalicelib.models import officer as officers
     from chalicelib.models.conversation import Conversation
 
-    first = officer(chat, aws, "officier1")
-    person, joined = citizen(chat, text="Bonjour")
-    cid = joined["conversation_id"]
+    first, person, cid = officer_then_citizen(chat, aws, text="Bonjour")
     assert first.of_type("conversation_assigned")
     second = officer(chat, aws, "officier2", online=False)
     second.send({"type": "presence", "status": "away"})
@@ -295,9 +299,7 @@ def test_transfer_back_to_the_queue_and_to_an_unavailable_officer(
 ) -> None:
     from chalicelib.models.conversation import Conversation
 
-    holder = officer(chat, aws, "officier1")
-    _, joined = citizen(chat)
-    cid = joined["conversation_id"]
+    holder, _, cid = officer_then_citizen(chat, aws)
     offline = officer(chat, aws, "officier3", online=False)
     refused = holder.send(
         {"type": "transfer", "conversation_id": cid, "to_officer_id": offline.stored_officer_id()}

@@ -11,8 +11,8 @@ import pytest
 from chalice.test import Client as HttpClient
 
 import app
-from tests.conftest import MotoAws
 from tests.integration.chat_harness import Client, install_recorder, officer_token, pin_moto_keys
+from tests.integration.moto_world import MotoAws
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MotoAws
 from tests.integration.chat_harness import (
     Client,
     RecordingSender,
@@ -20,6 +19,7 @@ from tests.integration.chat_harness import (
     officer_token,
     pin_moto_keys,
 )
+from tests.integration.moto_world import MotoAws
 
 ATTACKER = "203.0.113.66"
 EMERGENCY_NUMBERS = ("17", "112", "114", "3919")

@@ -5,9 +5,6 @@ CloudFront appends the viewer's address to X-Forwarded-For and sends the origin 
 (``X-Origin-Verify``); a request to the execute-api endpoint directly has no secret.
 """
 
-# Fixtures come from the harness module: pytest injects them by parameter name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import hashlib
@@ -16,13 +13,7 @@ import json
 import uuid
 from typing import Any
 
-from tests.integration.test_reports_harness import (  # noqa: F401
-    Api,
-    api,
-    clock,
-    report_body,
-    with_settings,
-)
+from tests.integration.reports_harness import Api, report_body
 
 VIEWER = "203.0.113.7"
 

@@ -6,9 +6,6 @@ The shapes of ``HOSTILE`` are the ones the issue lists (and a few more of the sa
 the e2e tests send them to the live platform too (tests/e2e/test_hostile_e2e.py).
 """
 
-# Fixtures come from the harness module: pytest injects them by parameter name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import json
@@ -27,13 +24,7 @@ from tests.integration.chat_harness import (
     officer_token,
     pin_moto_keys,
 )
-from tests.integration.test_reports_harness import (  # noqa: F401
-    Api,
-    api,
-    clock,
-    report_body,
-    with_settings,
-)
+from tests.integration.reports_harness import Api, report_body
 
 DEPTH = 2000
 # Ten hostile shapes of a JSON body or frame, each refused with a 4xx or an error frame.

@@ -7,6 +7,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import app  # noqa: F401 - registers every model and function, as in production
 from chalicelib.models import registered_models
 from infra import apis, stack
 from local.template import load_template, resolve
-from tests.conftest import MotoAws
+from tests.integration.moto_world import MotoAws
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
@@ -136,26 +137,39 @@ def test_every_table_of_the_template_is_a_table_of_the_code_and_back() -> None:
     assert set(template_tables()) == code
 
 
-@pytest.mark.parametrize("table", sorted(models_by_table()))
-def test_table_keys_match_the_models(table: str) -> None:
-    models = models_by_table()[table]
-    props = template_tables()[table]
-    types = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
+@dataclass
+class Table:
+    """A table of the template, the models stored in it and its attribute types."""
+
+    name: str
+    models: list[type[Model]]
+    props: dict[str, Any]
+
+    @property
+    def types(self) -> dict[str, str]:
+        return {a["AttributeName"]: a["AttributeType"] for a in self.props["AttributeDefinitions"]}
+
+
+@pytest.fixture(params=sorted(models_by_table()))
+def table(request: pytest.FixtureRequest) -> Table:
+    name = request.param
+    return Table(name, models_by_table()[name], template_tables()[name])
+
+
+def test_table_keys_match_the_models(table: Table) -> None:
+    models, props, types = table.models, table.props, table.types
     expected = {}
     for model in models:
         keys = {"HASH": (model._hash_keyname, attribute_type(models, model._hash_keyname))}
         if model._range_keyname:
             keys["RANGE"] = (model._range_keyname, attribute_type(models, model._range_keyname))
-        assert expected in ({}, keys), f"models of {table} disagree on keys"
+        assert expected in ({}, keys), f"models of {table.name} disagree on keys"
         expected = keys
     assert key_schema(props["KeySchema"], types) == expected
 
 
-@pytest.mark.parametrize("table", sorted(models_by_table()))
-def test_table_indexes_match_the_code(table: str) -> None:
-    models = models_by_table()[table]
-    props = template_tables()[table]
-    types = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
+def test_table_indexes_match_the_code(table: Table) -> None:
+    props, types = table.props, table.types
     in_template = {}
     for index in props.get("GlobalSecondaryIndexes", []):
         shape = index["Projection"]
@@ -164,7 +178,7 @@ def test_table_indexes_match_the_code(table: str) -> None:
             "projection": projection(shape["ProjectionType"], shape.get("NonKeyAttributes")),
         }
     assert not props.get("LocalSecondaryIndexes")
-    assert in_template == code_indexes(table, models)
+    assert in_template == code_indexes(table.name, table.models)
     # Every attribute defined is a key of the table or of an index (CloudFormation's rule).
     used = {key["AttributeName"] for key in props["KeySchema"]} | {
         key["AttributeName"]
@@ -174,11 +188,10 @@ def test_table_indexes_match_the_code(table: str) -> None:
     assert set(types) == used
 
 
-@pytest.mark.parametrize("table", sorted(models_by_table()))
-def test_ttl_is_on_ttl_exactly_where_the_models_have_one(table: str) -> None:
-    models = models_by_table()[table]
+def test_ttl_is_on_ttl_exactly_where_the_models_have_one(table: Table) -> None:
+    models = table.models
     with_ttl = [model.__name__ for model in models if "ttl" in model.get_attributes()]
-    spec = template_tables()[table].get("TimeToLiveSpecification")
+    spec = table.props.get("TimeToLiveSpecification")
     if with_ttl:
         assert spec == {"AttributeName": "ttl", "Enabled": True}, with_ttl
         assert attribute_type(models, "ttl") == "N"

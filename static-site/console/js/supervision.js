@@ -342,7 +342,8 @@ async function loadVolunteers(reset) {
       box,
       el(
         "div",
-        { className: "table-wrap" },
+        // Free text can make it scroll: a region keyboard users can reach (WCAG 2.1.1).
+        { className: "table-wrap", tabindex: "0", role: "region", "aria-label": "Volontaires" },
         el(
           "table",
           {},

@@ -24,7 +24,7 @@ import pytest
 from local.template import table_definitions
 
 # The first deploy builds the dependency package when no cached one matches (pip download).
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.deploy, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGE = "dev"

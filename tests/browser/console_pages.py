@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.conftest import Platform, http_json
 from tests.e2e.ws_client import WsClient
+from tests.local_platform import Platform, http_json
 
 OFFICER = "officier1"
 SUPERVISOR = "superviseur"
@@ -73,6 +75,17 @@ def open_console(
     )
     page.wait_for_function("() => document.querySelector('#load').textContent.length > 0")
     return console
+
+
+@contextmanager
+def signed_in(browser: Any, platform: Platform, username: str = OFFICER) -> Iterator[Any]:
+    """The console page of ``username``; then closed, and the officer left clean."""
+    console = open_console(browser, platform, username)
+    try:
+        yield console.page
+    finally:
+        console.close()
+        leave_officer_clean(platform, username)
 
 
 def set_presence(page: Any, status: str) -> None:
