@@ -350,7 +350,11 @@ def test_a_transfer_note_reaches_the_next_officer_and_never_the_citizen(
     token = person.of_type("joined")[0]["token"]
     with HttpClient(app.app) as http:
         transcript = http.http.get(
-            f"/conversations/{cid}/transcript", headers={"X-Resume-Token": token}
+            f"/conversations/{cid}/transcript",
+            headers={
+                "X-Resume-Token": token,
+                "X-Origin-Verify": aws.secret_value("ORIGIN_SECRET_ID"),
+            },
         )
     text = transcript.body.decode() if isinstance(transcript.body, bytes) else transcript.body
     assert transcript.status_code == 200 and "Bonjour" in text
