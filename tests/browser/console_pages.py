@@ -244,7 +244,8 @@ def leave_officer_clean(platform: Platform, username: str = OFFICER) -> None:
                 },
                 ("ok",),
             )
-        officer.request({"type": "presence", "status": "offline"}, "officer_state")
+        # Offline, at the default capacity (a test may have lowered it).
+        officer.request({"type": "presence", "status": "offline", "capacity": 4}, "officer_state")
     finally:
         officer.close()
 
