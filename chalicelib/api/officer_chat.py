@@ -6,6 +6,7 @@ from chalicelib.api.routes import Routes
 from chalicelib.auth import OfficerIdentity
 from chalicelib.chat import schemas
 from chalicelib.errors import InvalidInput
+from chalicelib.reports.schemas import DealReportIn
 
 officer_chat = Routes(__name__, tag="officer", officer=True)
 
@@ -44,6 +45,26 @@ def officer_conversation(
     reader = None if officer.is_supervisor else officer.officer_id
     found = records.conversation_file(conversation_id, query.after, query.limit, reader)
     return schemas.ConversationDetail.model_validate(found)
+
+
+@officer_chat.post(
+    "/officer/conversations/{conversation_id}/report",
+    summary="Signaler un point de deal depuis une conversation sur les stupéfiants",
+    status=201,
+    errors=("not_found", "conflict"),
+)
+def report_from_conversation(
+    conversation_id: str, body: DealReportIn, officer: OfficerIdentity
+) -> schemas.ReportFromChat:
+    """A point_de_deal report in the triage queue, linked both ways to the conversation
+    (one per conversation; officers: a conversation they handled)."""
+    from chalicelib.chat import records
+    from chalicelib.reports.intake import file_for_officer
+
+    records.check_reportable(conversation_id, officer)
+    report_id = file_for_officer(body, conversation_id)
+    records.mark_reported(conversation_id, officer.officer_id, report_id)
+    return schemas.ReportFromChat(report_id=report_id, conversation_id=conversation_id)
 
 
 @officer_chat.get("/officer/officers", summary="Policiers en ligne ou en pause (transfert)")

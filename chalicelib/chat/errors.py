@@ -95,3 +95,15 @@ class TooManyConversations(RateLimited):
             "Trop de demandes de conversation ont été faites depuis votre connexion. "
             f"Réessayez dans {minutes} minute{'s' if minutes > 1 else ''}. " + EMERGENCY_NUMBERS,
         )
+
+
+class NotAboutDrugs(Conflict):
+    code = "not_about_drugs"
+    default_message = (
+        "Seule une conversation sur les stupéfiants peut devenir un signalement de point de deal."
+    )
+
+
+class AlreadyReported(Conflict):
+    code = "already_reported"
+    default_message = "Un signalement a déjà été créé depuis cette conversation."

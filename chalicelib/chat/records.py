@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.chat.errors import ConversationNotFound
+from chalicelib.auth import OfficerIdentity
+from chalicelib.chat.errors import AlreadyReported, ConversationNotFound, NotAboutDrugs
 from chalicelib.chat.queue import estimate_seconds, mean_handle_seconds
-from chalicelib.clock import day_of
+from chalicelib.clock import day_of, now
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
 from chalicelib.models.conversation import Conversation
@@ -118,6 +119,32 @@ def conversation_file(
         ],
         "next_after": int(page[-1].seq) if more and page else None,
     }
+
+
+REPORTED = "reported"
+
+
+def check_reportable(conversation_id: str, officer: OfficerIdentity) -> None:
+    """A point_de_deal report may be filed from this conversation by this officer: one they
+    handled (any, for a supervisor), on `stupefiants`, not reported yet; else the refusal."""
+    conversation = (
+        conversations.get(conversation_id) if len(conversation_id) <= MAX_CONVERSATION_ID else None
+    )
+    if conversation is None or (
+        not officer.is_supervisor and not handled_by(conversation, officer.officer_id)
+    ):
+        raise ConversationNotFound()
+    if conversation.topic != "stupefiants":
+        raise NotAboutDrugs()
+    if any(event.get("event") == REPORTED for event in conversation.history_list()):
+        raise AlreadyReported()
+
+
+def mark_reported(conversation_id: str, officer_id: str, report_id: str) -> None:
+    """Link the conversation to the report filed from it (in its history: officers only)."""
+    conversations.add_history(
+        conversation_id, REPORTED, now(), officer=officer_id, report_id=report_id
+    )
 
 
 def colleagues() -> list[dict[str, Any]]:

@@ -196,3 +196,8 @@ class OfficersNow(Answer):
     keep_nulls = True
 
     items: list[OfficerNow]
+
+
+class ReportFromChat(Answer):
+    report_id: str
+    conversation_id: str

@@ -206,6 +206,15 @@ def history_action(kind: str, at: float, **fields: Any) -> Action:
     return Conversation.history.set(Conversation.history.append([event]))
 
 
+def add_history(conversation_id: str, kind: str, at: float, **fields: Any) -> None:
+    """Append one event to an existing conversation's history."""
+    with refused_on_condition():
+        Conversation(conversation_id).update(
+            actions=[history_action(kind, at, **fields)],
+            condition=Conversation.conversation_id.exists(),
+        )
+
+
 def create(conversation: Conversation) -> None:
     """Store a new conversation (fails if the id exists)."""
     conversation.save(condition=Conversation.conversation_id.does_not_exist())

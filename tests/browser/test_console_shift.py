@@ -7,12 +7,14 @@ of these states. Citizens speak the WebSocket protocol from Python."""
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.console_pages import (
     FAKE_NOTIFICATIONS,
@@ -142,6 +144,7 @@ def test_keyboard_only_across_three_conversations_and_a_canned_response_with_sla
         # « / » in an empty reply opens the canned responses, cursor in their search.
         page.keyboard.press("/")
         search = panel(page, order[2]).get_by_label("Chercher une réponse type")
+        assert search.evaluate("node => node === document.activeElement")
         assert page.evaluate(
             "document.activeElement === document.querySelector("
             f"'#panel-{order[2]} input[type=search]')"
@@ -159,7 +162,6 @@ def test_keyboard_only_across_three_conversations_and_a_canned_response_with_sla
             lambda f: f.get("type") == "message" and "entièrement en ligne" in f.get("text", ""),
             15,
         )
-        assert search.is_hidden() or True
 
         # The help lists the shortcuts; Échap closes it.
         page.keyboard.press("Alt+k")
@@ -312,3 +314,42 @@ def test_the_dashboard_updates_by_itself_with_officers_now_and_whole_counts(
         supervisor.close()
         leave_officer_clean(local_platform, OFFICER)
         leave_officer_clean(local_platform, SUPERVISOR)
+
+
+def test_a_chat_on_drugs_becomes_a_prefilled_report_in_the_triage_queue(
+    local_platform: Platform, console: Any
+) -> None:
+    from tests.browser.console_pages import api_get
+
+    page = console.page
+    citizen = Citizen(
+        local_platform, "stupefiants", f"Ça deale devant le 4 ({uuid.uuid4().hex[:6]})"
+    )
+    try:
+        take(page, citizen.conversation_id)
+        box = panel(page, citizen.conversation_id)
+        box.get_by_text("Signaler un point de deal").click()
+        description = box.get_by_label("Description")
+        expect(description).to_have_value(re.compile("D'après l'usager.*Ça deale devant le 4"))
+        box.get_by_role("button", name="Créer le signalement").click()
+        assert (
+            box.get_by_label("Adresse (numéro et voie, ou lieu)").get_attribute("aria-invalid")
+            == "true"
+        )
+        box.get_by_label("Adresse (numéro et voie, ou lieu)").fill("4 rue des Lilas")
+        box.get_by_label("Code postal").fill("75019")
+        box.get_by_label("Commune").fill("Paris")
+        box.get_by_label("vendredi").check()
+        assert_no_axe_violations(page)
+        box.get_by_role("button", name="Créer le signalement").click()
+        box.locator(".report-tool [role=status]", has_text="Signalement créé").wait_for()
+        history = api_get(
+            local_platform, f"/api/officer/conversations/{citizen.conversation_id}", OFFICER
+        )
+        report_id = next(e["report_id"] for e in history["history"] if e["event"] == "reported")
+        report = api_get(local_platform, f"/api/officer/reports/{report_id}", OFFICER)
+        assert (report["status"], report["conversation_id"]) == ("recu", citizen.conversation_id)
+        assert "Ça deale devant le 4" in report["description"]
+        assert report_id not in str(citizen.client.all())  # nothing of it reaches the citizen
+    finally:
+        citizen.close()

@@ -272,3 +272,50 @@ def test_supervisors_see_each_officer_s_load_and_longest_wait_for_an_answer(
     assert row()["longest_reply_wait_seconds"] is None
     refused = http.http.get("/officer/stats/officers", headers=auth(aws, "officier1"))
     assert refused.status_code == 403
+
+
+def test_a_drug_spot_is_reported_from_a_chat_into_the_triage_queue_linked_both_ways(
+    http: HttpClient, aws: MotoAws
+) -> None:
+    from chalicelib.websocket.push import sender
+
+    officer = Client(sender(), {"role": "officer", "token": officer_token(aws, "officier1")})  # type: ignore[arg-type]
+    officer.send({"type": "presence", "status": "online"})
+    citizen = Client(sender())  # type: ignore[arg-type]
+    frames = citizen.send({"type": "join", "topic": "stupefiants", "text": "Ça deale en bas"})
+    cid = next(f for f in frames if f["type"] == "joined")["conversation_id"]
+    report = {
+        "kind": "point_de_deal",
+        "location": {"address": "12 rue des Lilas", "postcode": "75019", "commune": "Paris"},
+        "observed": {"days": ["vendredi", "samedi"]},
+        "description": "D'après l'usager : ça deale en bas de son immeuble le soir.",
+    }
+    url = f"/officer/conversations/{cid}/report"
+
+    def post(username: str, path: str = url) -> Any:
+        return http.http.post(
+            path,
+            body=json.dumps(report),
+            headers={**auth(aws, username), "Content-Type": "application/json"},
+        )
+
+    assert post("officier2").status_code == 404  # not theirs: no hint it exists
+    created = post("officier1")
+    assert created.status_code == 201, created.body
+    report_id = body(created)["report_id"]
+    detail = body(http.http.get(f"/officer/reports/{report_id}", headers=auth(aws, "officier1")))
+    assert (detail["status"], detail["kind"], detail["conversation_id"]) == (
+        "recu",
+        "point_de_deal",
+        cid,
+    )
+    listed = body(http.http.get("/officer/reports?status=recu", headers=auth(aws, "officier1")))
+    assert report_id in [row["report_id"] for row in listed["items"]]
+    history = body(http.http.get(f"/officer/conversations/{cid}", headers=auth(aws, "officier1")))
+    reported = [e for e in history["history"] if e["event"] == "reported"]
+    assert [e["report_id"] for e in reported] == [report_id]
+    again = post("officier1")
+    assert (again.status_code, body(again)["error"]["code"]) == (409, "already_reported")
+    _, other = start_conversation("Pas de drogue ici")
+    refused = post("superviseur", f"/officer/conversations/{other['conversation_id']}/report")
+    assert (refused.status_code, body(refused)["error"]["code"]) == (409, "not_about_drugs")

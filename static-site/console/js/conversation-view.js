@@ -150,6 +150,7 @@ export class ConversationView {
 
     this.buildCloseForm(id);
     this.buildTransferForm(id);
+    this.reportTool = model.topic === "stupefiants" ? this.buildReportForm(id) : null;
 
     this.ended = el("div", { className: "ended", hidden: true, role: "status" });
     this.working = el(
@@ -157,6 +158,7 @@ export class ConversationView {
       { className: "conversation-tools" },
       cannedTool,
       el("details", { className: "tool" }, el("summary", {}, "Insérer une fiche du site"), this.fiches.element),
+      this.reportTool,
       this.closeForm,
       this.transferForm,
     );
@@ -303,6 +305,89 @@ export class ConversationView {
         this.actions.transfer(this.transferTo.value || null, this.transferNote.value.trim() || null);
       },
     });
+  }
+
+  /**
+   * Stupéfiants: a point_de_deal report for the triage queue, pre-filled with what the
+   * citizen wrote, linked to this conversation (POST /api/officer/conversations/{id}/report).
+   */
+  buildReportForm(id) {
+    const field = (name, text, control) => el("div", { className: "field" }, el("label", { for: `report-${name}-${id}` }, text), control);
+    const input = (name, attributes = {}) => el("input", { id: `report-${name}-${id}`, className: "input", ...attributes });
+    this.reportInputs = {
+      address: input("address", { maxlength: "200", autocomplete: "off" }),
+      postcode: input("postcode", { maxlength: "5", inputmode: "numeric", autocomplete: "off" }),
+      commune: input("commune", { maxlength: "100", autocomplete: "off" }),
+      description: el("textarea", { id: `report-description-${id}`, className: "input", rows: "4", maxlength: "5000" }),
+    };
+    const days = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+    this.reportDays = el(
+      "fieldset",
+      { className: "days", id: `report-days-${id}` },
+      el("legend", {}, "Jours où le trafic est vu"),
+      days.map((day) => el("div", { className: "choice" }, el("input", { type: "checkbox", id: `report-day-${day}-${id}`, value: day }), el("label", { for: `report-day-${day}-${id}` }, day))),
+    );
+    this.reportStatus = el("p", { className: "hint", role: "status" });
+    this.reportError = el("p", { className: "form-error", role: "alert" });
+    const submit = el("button", { type: "submit", className: "button secondary" }, "Créer le signalement");
+    const form = el(
+      "form",
+      { className: "tool-body", novalidate: true },
+      el("p", { className: "hint" }, "Le signalement entre dans la file de tri des signalements, lié à cette conversation. L'usager n'en est pas informé."),
+      field("address", "Adresse (numéro et voie, ou lieu)", this.reportInputs.address),
+      field("postcode", "Code postal", this.reportInputs.postcode),
+      field("commune", "Commune", this.reportInputs.commune),
+      this.reportDays,
+      field("description", "Description", this.reportInputs.description),
+      this.reportError,
+      submit,
+      this.reportStatus,
+    );
+    const tool = el("details", { className: "tool report-tool" }, el("summary", {}, "Signaler un point de deal"), form);
+    tool.addEventListener("toggle", () => {
+      if (tool.open && !this.reportInputs.description.value) {
+        const words = this.model.ordered().filter((m) => m.kind === "message" && m.sender === "citizen").map((m) => m.text);
+        this.reportInputs.description.value = words.length ? `D'après l'usager (chat) : ${words.join(" / ")}`.slice(0, 5000) : "";
+      }
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      setText(this.reportError, "");
+      const value = (name) => this.reportInputs[name].value.trim();
+      const checks = [
+        ["address", value("address") ? "" : "Indiquez l'adresse ou le lieu."],
+        ["postcode", /^\d{5}$/.test(value("postcode")) ? "" : "Le code postal a 5 chiffres."],
+        ["commune", value("commune") ? "" : "Indiquez la commune."],
+        ["description", value("description") ? "" : "Décrivez ce qui est vu."],
+      ];
+      for (const [name, message] of checks) fieldError(this.reportInputs[name], message);
+      const chosen = Array.from(this.reportDays.querySelectorAll("input:checked")).map((box) => box.value);
+      const firstBad = checks.find(([, message]) => message);
+      if (firstBad) {
+        this.reportInputs[firstBad[0]].focus();
+        return;
+      }
+      if (!chosen.length) {
+        setText(this.reportError, "Cochez au moins un jour où le trafic est vu.");
+        this.reportDays.querySelector("input").focus();
+        return;
+      }
+      submit.disabled = true;
+      try {
+        const created = await this.actions.fileReport({
+          kind: "point_de_deal",
+          location: { address: value("address"), postcode: value("postcode"), commune: value("commune") },
+          observed: { days: chosen },
+          description: value("description"),
+        });
+        setText(this.reportStatus, `Signalement créé (n° ${created.report_id.slice(0, 8)}) : il est dans la file de tri, onglet « Signalements ».`);
+        form.querySelectorAll("input, textarea, button").forEach((node) => (node.disabled = true));
+      } catch (error) {
+        setText(this.reportError, error.message);
+        submit.disabled = false;
+      }
+    });
+    return tool;
   }
 
   /** Fill the colleague list ([{officer_id, username, status, active_count, capacity}]). */

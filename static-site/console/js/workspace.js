@@ -284,6 +284,7 @@ export class Workspace {
       transfer: (to, note) => this.transfer(id, to, note),
       loadColleagues: (target) => this.loadColleagues(target),
       dismiss: () => this.drop(id, true),
+      fileReport: (report) => api(`/officer/conversations/${encodeURIComponent(id)}/report`, { method: "POST", body: report }),
     });
     this.items.set(id, { model, view });
     this.tabs.appendChild(view.tab);
