@@ -17,7 +17,7 @@ const MAX_LINKS = 5;
 const MAX_TEXT = 2000;
 const LINK_URL = /^(https:\/\/[^\s<>"']+|\/[A-Za-z0-9/_#?=&.-]*)$/;
 const SENDERS = { citizen: "Usager", officer: "Vous", system: "Système" };
-const BACK_TO_QUEUE = "Remettre dans la file d'attente (à un ou une collègue)";
+const BACK_TO_QUEUE = "Remettre dans la file d'attente";
 const PREVIEW_CHARS = 70;
 const MAX_NOTE = 500;
 
