@@ -154,6 +154,7 @@ def colleagues() -> list[dict[str, Any]]:
         {
             "officer_id": officer.officer_id,
             "username": officer.username,
+            "name": officer.shown_name,
             "status": officer.status,
             "active_count": int(officer.active_count),
             "capacity": int(officer.capacity),

@@ -92,6 +92,7 @@ class QueueState(Answer):
 class OfficerPresence(Answer):
     officer_id: str
     username: str
+    name: str = Field(description="Le nom affiché (attribut Cognito `name`), sinon l'identifiant.")
     status: PresenceStatus
     active_count: int
     capacity: int

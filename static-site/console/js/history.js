@@ -173,7 +173,7 @@ async function openConversation(conversationId) {
           "section",
           { className: "notes", "aria-label": "Notes internes (visibles des policiers seulement)" },
           el("h3", {}, "Notes internes"),
-          el("ul", {}, notes.map((note) => el("li", {}, el("p", { className: "meta" }, `${note.by_name || "Un collègue"} · ${clock(note.at)}`), el("p", { className: "text" }, note.note)))),
+          el("ul", {}, notes.map((note) => el("li", {}, el("p", { className: "meta" }, `${note.by_name || "Un ou une collègue"} · ${clock(note.at)}`), el("p", { className: "text" }, note.note)))),
         )
       : null,
     (detail.links || []).length
