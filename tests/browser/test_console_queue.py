@@ -55,9 +55,16 @@ def test_an_urgent_conversation_reaches_an_officer_at_capacity(
         offer = page.locator("#urgent-offers")
         offer.wait_for()  # pushed: no ping, no click
         assert "Violences" in page.inner_text("#urgent-offers-text")
-        page.locator(
+        waiting = page.locator(
             f"#queue-list li.urgent[data-conversation-id='{urgent.conversation_id}']"
-        ).wait_for()
+        )
+        waiting.wait_for()
+        # Urgent first, with the first words of its first message (officers only).
+        kinds = page.eval_on_selector_all(
+            "#queue-list li", "items => items.map(li => li.classList.contains('urgent'))"
+        )
+        assert kinds == sorted(kinds, reverse=True)  # every urgent one before the others
+        assert "« Mon conjoint me menace »" in waiting.inner_text()
         violations = axe_violations(page)
         assert violations == [], axe_report(violations)
         page.click("#take-priority")

@@ -126,6 +126,14 @@ def test_keyboard_only_across_three_conversations_and_a_canned_response_with_sla
             i for i in ids if i in {c.conversation_id for c in citizens}
         ]
         order = [i for i in ids if i in {c.conversation_id for c in citizens}]
+        # Tabs tell the conversations apart: the last message, and how long it has waited.
+        firsts = ("Mon vélo a disparu", "Un faux conseiller bancaire", "Une procuration")
+        for citizen, text in zip(citizens, firsts, strict=True):
+            line = tab(page, citizen.conversation_id)
+            assert line.locator(".tab-preview").inner_text().startswith(f"Usager : {text} (")
+            expect(line.locator(".tab-waiting")).to_have_text(
+                re.compile(r"^Attend votre réponse depuis \d")
+            )
 
         def focused() -> str:
             return str(page.evaluate("document.activeElement.id"))
@@ -163,6 +171,10 @@ def test_keyboard_only_across_three_conversations_and_a_canned_response_with_sla
             lambda f: f.get("type") == "message" and "entièrement en ligne" in f.get("text", ""),
             15,
         )
+        answered = tab(page, order[2])
+        expect(answered.locator(".tab-preview")).to_have_text(re.compile("^Vous : "))
+        expect(answered.locator(".tab-waiting")).to_be_hidden()
+        expect(tab(page, order[1]).locator(".tab-waiting")).to_be_visible()
 
         # The help lists the shortcuts; Échap closes it.
         page.keyboard.press("Alt+k")
@@ -285,7 +297,9 @@ def test_the_history_lists_an_officer_their_own_and_a_supervisor_everyone_s(
 
         # A colleague who never held it does not see it.
         history_of_today(colleague.page)
-        assert colleague.page.locator(f"#history-rows tr[data-conversation-id='{cid}']").count() == 0
+        assert (
+            colleague.page.locator(f"#history-rows tr[data-conversation-id='{cid}']").count() == 0
+        )
         assert colleague.page.locator("#history-rows th", has_text="Policier").count() == 0
 
         # The supervisor sees every conversation of the unit, with who handled it.

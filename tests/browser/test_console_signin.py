@@ -152,9 +152,10 @@ def test_a_token_about_to_expire_is_refreshed_without_losing_the_workspace(
         after = page.evaluate(f"JSON.parse(sessionStorage.getItem('{SESSION_KEY}')).idToken")
         assert after != before
         assert f"token={after}" in reopened.value.url
-        assert page.evaluate(
-            "async () => (await import('/console/js/auth.js')).expiresSoon()"
-        ) is False
+        assert (
+            page.evaluate("async () => (await import('/console/js/auth.js')).expiresSoon()")
+            is False
+        )
         # The workspace is as it was: same tab, the draft untouched, still in the reply box.
         assert page.locator("#view-conversations").is_visible()
         assert tab(page, citizen.conversation_id).get_attribute("aria-selected") == "true"
