@@ -223,6 +223,11 @@ def test_drafts_selection_and_closing_links_survive_a_reload_then_the_history_re
             box.get_by_label("Adresse du lien 1").input_value()
             == "https://www.masecurite.interieur.gouv.fr/"
         )
+        # No gesture since the reload: the browser keeps audio off, and the console says so.
+        assert page.inner_text("#sound-state").startswith("Son coupé par le navigateur")
+        page.get_by_role("button", name="Activer le son").click()
+        page.locator("#sound-state", has_text="Son activé.").wait_for()
+        assert page.locator("#sound-enable").is_hidden()
 
         # Going offline with conversations open asks first; « Rester en ligne » keeps them.
         page.check("#presence-offline")
