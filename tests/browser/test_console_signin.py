@@ -304,3 +304,37 @@ def test_sign_out_goes_offline_and_forgets_the_tokens(
         assert page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')") is None
         officers = api_get(local_platform, "/api/officer/officers", OFFICER)
         assert OFFICER not in [item["username"] for item in officers["items"]]
+
+
+def test_signing_out_with_a_conversation_open_asks_then_gives_it_back(
+    browser: Any, local_platform: Platform
+) -> None:
+    from tests.browser.console_pages import Citizen, set_presence, tab, take
+
+    console = open_console(browser, local_platform, OFFICER)
+    page = console.page
+    citizen = Citizen(local_platform, "vol", f"Mon sac a été arraché ({uuid.uuid4().hex[:6]})")
+    try:
+        set_presence(page, "away")
+        take(page, citizen.conversation_id)
+        page.click("#sign-out")
+        page.locator("#leave-dialog[open]").wait_for()
+        assert "Avant de vous déconnecter" in page.inner_text("#leave-text")
+        page.keyboard.press("Escape")  # Échap: stay, nothing given back
+        page.locator("#leave-dialog[open]").wait_for(state="detached")
+        assert tab(page, citizen.conversation_id).is_visible()
+        assert page.locator("#view-conversations").is_visible()
+
+        page.click("#sign-out")
+        page.get_by_role("button", name="Remettre dans la file et me déconnecter").click()
+        page.wait_for_selector("#sign-in-form:not([hidden])")
+        told = citizen.client.wait_for(
+            lambda f: f.get("type") == "message" and "autre policier" in f.get("text", ""), 15
+        )
+        assert told["sender"] == "system"
+        assert page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')") is None
+        assert console.dialogs == []
+    finally:
+        citizen.close()
+        console.close()
+        leave_officer_clean(local_platform, OFFICER)
