@@ -62,6 +62,8 @@ def conversations_of_day(
         decode_cursor(cursor, scope, _DAY_PAGE_KEY, fixed={"created_day": day}) if cursor else None
     )
     items, last = conversations.created_on(day, limit, start)
+    shown = [c for c in items if reader is None or c.officer_id == reader]
+    names = officers.shown_names({str(c.officer_id) for c in shown if c.officer_id})
     return {
         "day": day,
         "items": [
@@ -72,12 +74,12 @@ def conversations_of_day(
                 "urgent": bool(c.urgent),
                 "created_at": float(c.created_at),
                 "officer_id": c.officer_id,
+                "officer_name": names.get(str(c.officer_id)) if c.officer_id else None,
                 "outcome": c.outcome,
                 "closed_at": float(c.closed_at) if c.closed_at else None,
                 "messages": int(c.last_seq or 0),
             }
-            for c in items
-            if reader is None or c.officer_id == reader
+            for c in shown
         ],
         "next": encode_cursor(last, scope) if last else None,
     }
@@ -102,6 +104,11 @@ def conversation_file(
         "urgent": bool(conversation.urgent),
         "created_at": float(conversation.created_at),
         "officer_id": conversation.officer_id,
+        "officer_name": (
+            officers.shown_names({str(conversation.officer_id)}).get(str(conversation.officer_id))
+            if conversation.officer_id
+            else None
+        ),
         "outcome": conversation.outcome,
         "links": conversation.link_list(),
         "history": conversation.history_list(),
@@ -154,6 +161,7 @@ def colleagues() -> list[dict[str, Any]]:
         {
             "officer_id": officer.officer_id,
             "username": officer.username,
+            "name": officer.shown_name,
             "status": officer.status,
             "active_count": int(officer.active_count),
             "capacity": int(officer.capacity),

@@ -34,6 +34,9 @@ class ConversationFacts(Answer):
     urgent: bool = Field(description="Sujet prioritaire : passe en tête de la file.")
     created_at: float = Field(description="Début de la demande, en secondes Unix (UTC).")
     officer_id: str | None = Field(None, description="Le policier qui a la conversation.")
+    officer_name: str | None = Field(
+        None, description="Son nom affiché (attribut Cognito `name`), sinon son identifiant."
+    )
     outcome: str | None = Field(None, description="L'orientation donnée à la clôture.")
 
 
@@ -92,6 +95,7 @@ class QueueState(Answer):
 class OfficerPresence(Answer):
     officer_id: str
     username: str
+    name: str = Field(description="Le nom affiché (attribut Cognito `name`), sinon l'identifiant.")
     status: PresenceStatus
     active_count: int
     capacity: int

@@ -131,6 +131,18 @@ def get(officer_id: str) -> Officer | None:
         return None
 
 
+def shown_names(officer_ids: set[str]) -> dict[str, str]:
+    """Officer id -> the name colleagues see (one BatchGetItem per 100 ids)."""
+    if not officer_ids:
+        return {}
+    return {
+        str(found.officer_id): found.shown_name
+        for found in Officer.batch_get(
+            sorted(officer_ids), attributes_to_get=["officer_id", "username", "display_name"]
+        )
+    }
+
+
 def attach_socket(
     officer_id: str,
     username: str,

@@ -55,9 +55,16 @@ def test_an_urgent_conversation_reaches_an_officer_at_capacity(
         offer = page.locator("#urgent-offers")
         offer.wait_for()  # pushed: no ping, no click
         assert "Violences" in page.inner_text("#urgent-offers-text")
-        page.locator(
+        waiting = page.locator(
             f"#queue-list li.urgent[data-conversation-id='{urgent.conversation_id}']"
-        ).wait_for()
+        )
+        waiting.wait_for()
+        # Urgent first, with the first words of its first message (officers only).
+        kinds = page.eval_on_selector_all(
+            "#queue-list li", "items => items.map(li => li.classList.contains('urgent'))"
+        )
+        assert kinds == sorted(kinds, reverse=True)  # every urgent one before the others
+        assert "« Mon conjoint me menace »" in waiting.inner_text()
         violations = axe_violations(page)
         assert violations == [], axe_report(violations)
         page.click("#take-priority")
@@ -170,3 +177,75 @@ def test_a_console_tab_closed_with_open_chats_tells_the_citizen_and_requeues_the
         if colleague:
             colleague.close()
         leave_officer_clean(short_grace, COLLEAGUE)
+
+
+def test_a_conversation_transferred_to_a_named_colleague_arrives_with_the_note(
+    browser: Any, local_platform: Platform
+) -> None:
+    first = open_console(browser, local_platform, OFFICER)
+    second = open_console(browser, local_platform, COLLEAGUE)
+    citizens: list[Citizen] = []
+    try:
+        set_presence(first.page, "away")
+        set_presence(second.page, "away")  # away: only a named transfer reaches them
+        mine = Citizen(local_platform, "escroquerie", "Un faux conseiller m'a appelé")
+        citizens.append(mine)
+        take(first.page, mine.conversation_id)
+
+        box = panel(first.page, mine.conversation_id)
+        to = box.get_by_label("À qui ?")
+        to.focus()  # the colleagues are read when the list gets the focus
+        colleague = to.locator("option", has_text="Agent Karim Benali")
+        colleague.wait_for(state="attached")
+        # Named, with presence and load; never an impossible « 2 sur 1 ».
+        assert "en pause, 0 conversation sur 4" in colleague.inner_text()
+        assert to.locator("option", has_text="Agent Camille Martin").count() == 0  # not oneself
+        to.select_option(label=colleague.inner_text())
+        box.get_by_label("Note pour le ou la collègue (facultatif)").fill(
+            "Victime âgée, a donné son code : à orienter vers la banque."
+        )
+        violations = axe_violations(first.page)
+        assert violations == [], axe_report(violations)
+        box.get_by_role("button", name="Transférer").click()
+        tab(first.page, mine.conversation_id).wait_for(state="detached")
+        first.page.locator("#notice", has_text="transférée à votre collègue").wait_for()
+
+        tab(second.page, mine.conversation_id).wait_for()
+        notes = second.page.locator(f"#panel-{mine.conversation_id} .notes")
+        notes.get_by_text("a donné son code", exact=False).wait_for(state="attached")
+        assert "Agent Camille Martin" in notes.inner_text()
+        mine.client.wait_for(
+            lambda f: f.get("type") == "message" and "autre policier" in f.get("text", ""), 15
+        )
+        assert "a donné son code" not in str(mine.client.all())
+        assert first.dialogs == [] and second.dialogs == []
+    finally:
+        for citizen in citizens:
+            citizen.close()
+        first.close()
+        second.close()
+        leave_officer_clean(local_platform, OFFICER)
+        leave_officer_clean(local_platform, COLLEAGUE)
+
+
+def test_given_back_while_no_colleague_is_online_the_console_says_it_may_come_back(
+    browser: Any, local_platform: Platform
+) -> None:
+    console = open_console(browser, local_platform, OFFICER)
+    page = console.page
+    citizen = Citizen(local_platform, "vol", "On a volé ma voiture cette nuit")
+    try:
+        set_presence(page, "away")
+        take(page, citizen.conversation_id)
+        panel(page, citizen.conversation_id).get_by_role("button", name="Transférer").click()
+        tab(page, citizen.conversation_id).wait_for(state="detached")
+        page.locator(
+            "#notice", has_text="Aucun autre policier n'est en ligne : elle pourra vous revenir."
+        ).wait_for()
+        # Back in the queue (this officer is away: nothing is pushed back to them).
+        page.locator(f"#queue-list li[data-conversation-id='{citizen.conversation_id}']").wait_for()
+        assert console.dialogs == []
+    finally:
+        citizen.close()
+        console.close()
+        leave_officer_clean(local_platform, OFFICER)

@@ -22,6 +22,7 @@ from tests.browser.console_pages import (
     Citizen,
     axe_report,
     axe_violations,
+    close_in_console,
     leave_officer_clean,
     open_console,
     panel,
@@ -125,6 +126,14 @@ def test_keyboard_only_across_three_conversations_and_a_canned_response_with_sla
             i for i in ids if i in {c.conversation_id for c in citizens}
         ]
         order = [i for i in ids if i in {c.conversation_id for c in citizens}]
+        # Tabs tell the conversations apart: the last message, and how long it has waited.
+        firsts = ("Mon vélo a disparu", "Un faux conseiller bancaire", "Une procuration")
+        for citizen, text in zip(citizens, firsts, strict=True):
+            line = tab(page, citizen.conversation_id)
+            assert line.locator(".tab-preview").inner_text().startswith(f"Usager : {text} (")
+            expect(line.locator(".tab-waiting")).to_have_text(
+                re.compile(r"^Attend votre réponse depuis \d")
+            )
 
         def focused() -> str:
             return str(page.evaluate("document.activeElement.id"))
@@ -162,6 +171,10 @@ def test_keyboard_only_across_three_conversations_and_a_canned_response_with_sla
             lambda f: f.get("type") == "message" and "entièrement en ligne" in f.get("text", ""),
             15,
         )
+        answered = tab(page, order[2])
+        expect(answered.locator(".tab-preview")).to_have_text(re.compile("^Vous : "))
+        expect(answered.locator(".tab-waiting")).to_be_hidden()
+        expect(tab(page, order[1]).locator(".tab-waiting")).to_be_visible()
 
         # The help lists the shortcuts; Échap closes it.
         page.keyboard.press("Alt+k")
@@ -210,6 +223,11 @@ def test_drafts_selection_and_closing_links_survive_a_reload_then_the_history_re
             box.get_by_label("Adresse du lien 1").input_value()
             == "https://www.masecurite.interieur.gouv.fr/"
         )
+        # No gesture since the reload: the browser keeps audio off, and the console says so.
+        assert page.inner_text("#sound-state").startswith("Son coupé par le navigateur")
+        page.get_by_role("button", name="Activer le son").click()
+        page.locator("#sound-state", has_text="Son activé.").wait_for()
+        assert page.locator("#sound-enable").is_hidden()
 
         # Going offline with conversations open asks first; « Rester en ligne » keeps them.
         page.check("#presence-offline")
@@ -255,6 +273,62 @@ def test_drafts_selection_and_closing_links_survive_a_reload_then_the_history_re
     finally:
         first.close()
         second.close()
+
+
+def history_of_today(page: Any) -> None:
+    page.click("nav a[data-route=historique]")
+    page.wait_for_function(
+        "() => /terminée/.test(document.querySelector('#history-status').textContent)"
+    )
+
+
+def test_the_history_lists_an_officer_their_own_and_a_supervisor_everyone_s(
+    browser: Any, local_platform: Platform, console: Any
+) -> None:
+    from tests.browser.console_pages import SUPERVISOR
+
+    page = console.page
+    marker = uuid.uuid4().hex[:6]
+    citizen = Citizen(local_platform, "escroquerie", f"Arnaque au faux RIB ({marker})")
+    colleague = open_console(browser, local_platform, "officier2")
+    supervisor = open_console(browser, local_platform, SUPERVISOR)
+    try:
+        cid = citizen.conversation_id
+        take(page, cid)
+        page.keyboard.type("Prévenez votre banque et portez plainte.")
+        page.keyboard.press("Enter")
+        citizen.wait_message("Prévenez votre banque et portez plainte.")
+        close_in_console(page, cid, "plainte_en_ligne")
+
+        # A colleague who never held it does not see it.
+        history_of_today(colleague.page)
+        assert (
+            colleague.page.locator(f"#history-rows tr[data-conversation-id='{cid}']").count() == 0
+        )
+        assert colleague.page.locator("#history-rows th", has_text="Policier").count() == 0
+
+        # The supervisor sees every conversation of the unit, with who handled it.
+        sup = supervisor.page
+        history_of_today(sup)
+        assert "Toutes les conversations terminées de l'unité" in sup.inner_text("#history-scope")
+        row = sup.locator(f"#history-rows tr[data-conversation-id='{cid}']")
+        row.wait_for()
+        assert "Agent Camille Martin" in row.inner_text()
+        assert "Plainte en ligne" in row.inner_text()
+        assert_no_axe_violations(sup)
+        row.get_by_role("button").click()
+        detail = sup.locator("#history-detail")
+        detail.get_by_text(f"Arnaque au faux RIB ({marker})").wait_for()
+        detail.get_by_text("Prévenez votre banque et portez plainte.").wait_for()
+        assert "Agent Camille Martin" in detail.locator("dl.facts").inner_text()
+        assert detail.locator("textarea, input, select").count() == 0
+        assert colleague.dialogs == [] and supervisor.dialogs == []
+    finally:
+        citizen.close()
+        colleague.close()
+        supervisor.close()
+        leave_officer_clean(local_platform, "officier2")
+        leave_officer_clean(local_platform, SUPERVISOR)
 
 
 def test_the_dashboard_updates_by_itself_with_officers_now_and_whole_counts(

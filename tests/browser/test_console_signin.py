@@ -120,6 +120,61 @@ def test_tokens_are_refreshed_with_the_refresh_token(
         assert page.inner_text("#reports-error") == ""
 
 
+def test_a_token_about_to_expire_is_refreshed_without_losing_the_workspace(
+    browser: Any, local_platform: Platform
+) -> None:
+    """The id token nears its expiry while the officer is mid-conversation and the socket
+    drops (API Gateway closes sockets after 2 h): the console refreshes the token before it
+    reconnects, and the tab, the unsent draft and the conversation carry on — no reload, no
+    sign-in."""
+    from tests.browser.console_pages import Citizen, panel, set_presence, tab, take
+
+    console = open_console(browser, local_platform, OFFICER)
+    page = console.page
+    citizen = Citizen(local_platform, "vol", f"Mon scooter a disparu ({uuid.uuid4().hex[:6]})")
+    try:
+        set_presence(page, "away")
+        take(page, citizen.conversation_id)
+        box = panel(page, citizen.conversation_id)
+        page.keyboard.type("Avez-vous la carte grise ")
+        before = page.evaluate(f"JSON.parse(sessionStorage.getItem('{SESSION_KEY}')).idToken")
+        # As if the hour were nearly over: the token expires within the refresh margin.
+        page.evaluate(
+            "async () => { const auth = await import('/console/js/auth.js');"
+            " auth.current().expiresAt = Date.now() + 1000; }"
+        )
+        with page.expect_websocket() as reopened:
+            page.evaluate("window.consoleSocket.ws.close()")
+        reopened.value.wait_for_event("framereceived")  # the server answers its hello
+        page.wait_for_function(
+            "() => document.querySelector('#connection-state').dataset.state === 'connected'"
+        )
+        after = page.evaluate(f"JSON.parse(sessionStorage.getItem('{SESSION_KEY}')).idToken")
+        assert after != before
+        assert f"token={after}" in reopened.value.url
+        assert (
+            page.evaluate("async () => (await import('/console/js/auth.js')).expiresSoon()")
+            is False
+        )
+        # The workspace is as it was: same tab, the draft untouched, still in the reply box.
+        assert page.locator("#view-conversations").is_visible()
+        assert tab(page, citizen.conversation_id).get_attribute("aria-selected") == "true"
+        reply = box.locator("textarea.reply")
+        assert reply.input_value() == "Avez-vous la carte grise "
+        citizen.say("Je suis toujours là")
+        box.get_by_text("Je suis toujours là").wait_for()
+        reply.click()
+        page.keyboard.press("End")
+        page.keyboard.type("du scooter ?")
+        page.keyboard.press("Enter")
+        citizen.wait_message("Avez-vous la carte grise du scooter ?")
+        assert console.dialogs == [] and console.errors == []
+    finally:
+        citizen.close()
+        console.close()
+        leave_officer_clean(local_platform, OFFICER)
+
+
 def totp_code(secret: str) -> str:
     """The authenticator's code now, away from the edge of its 30 s step (moto checks the
     current step only)."""
@@ -157,6 +212,8 @@ def test_first_sign_in_sets_a_password_then_enrols_an_authenticator_app(
         assert page.inner_text("#new-password-confirm-erreur") == (
             "Les deux mots de passe ne sont pas identiques."
         )
+        violations = axe_violations(page)  # the new-password step, with its error shown
+        assert violations == [], axe_report(violations)
         page.fill("#new-password-confirm", "Nouveau-Mot-2026!")
         page.click("#new-password-form button[type=submit]")
 
@@ -247,3 +304,37 @@ def test_sign_out_goes_offline_and_forgets_the_tokens(
         assert page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')") is None
         officers = api_get(local_platform, "/api/officer/officers", OFFICER)
         assert OFFICER not in [item["username"] for item in officers["items"]]
+
+
+def test_signing_out_with_a_conversation_open_asks_then_gives_it_back(
+    browser: Any, local_platform: Platform
+) -> None:
+    from tests.browser.console_pages import Citizen, set_presence, tab, take
+
+    console = open_console(browser, local_platform, OFFICER)
+    page = console.page
+    citizen = Citizen(local_platform, "vol", f"Mon sac a été arraché ({uuid.uuid4().hex[:6]})")
+    try:
+        set_presence(page, "away")
+        take(page, citizen.conversation_id)
+        page.click("#sign-out")
+        page.locator("#leave-dialog[open]").wait_for()
+        assert "Avant de vous déconnecter" in page.inner_text("#leave-text")
+        page.keyboard.press("Escape")  # Échap: stay, nothing given back
+        page.locator("#leave-dialog[open]").wait_for(state="detached")
+        assert tab(page, citizen.conversation_id).is_visible()
+        assert page.locator("#view-conversations").is_visible()
+
+        page.click("#sign-out")
+        page.get_by_role("button", name="Remettre dans la file et me déconnecter").click()
+        page.wait_for_selector("#sign-in-form:not([hidden])")
+        told = citizen.client.wait_for(
+            lambda f: f.get("type") == "message" and "autre policier" in f.get("text", ""), 15
+        )
+        assert told["sender"] == "system"
+        assert page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')") is None
+        assert console.dialogs == []
+    finally:
+        citizen.close()
+        console.close()
+        leave_officer_clean(local_platform, OFFICER)

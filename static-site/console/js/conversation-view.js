@@ -221,7 +221,7 @@ export class ConversationView {
         "ul",
         {},
         notes.map((note) =>
-          el("li", {}, el("p", { className: "meta" }, `${note.by || "Un collègue"} · ${clock(note.at)}`), el("p", { className: "text" }, note.text)),
+          el("li", {}, el("p", { className: "meta" }, `${note.by || "Un ou une collègue"} · ${clock(note.at)}`), el("p", { className: "text" }, note.text)),
         ),
       ),
     );
@@ -390,18 +390,21 @@ export class ConversationView {
     return tool;
   }
 
-  /** Fill the colleague list ([{officer_id, username, status, active_count, capacity}]). */
+  /** Fill the colleague list ([{officer_id, username, name, status, active_count, capacity}]). */
   setColleagues(colleagues) {
     const chosen = this.transferTo.value;
     replaceChildren(
       this.transferTo,
       options(
         BACK_TO_QUEUE,
-        colleagues.map((officer) => [
-          officer.officer_id,
-          `${officer.username} — ${label(PRESENCE, officer.status === "online" ? "online" : "away").toLowerCase()}, ${officer.active_count}/${officer.capacity}`,
-          officer.active_count >= officer.capacity,
-        ]),
+        colleagues.map((officer) => {
+          const held = `${officer.active_count} conversation${officer.active_count > 1 ? "s" : ""}`;
+          const full = officer.active_count >= officer.capacity;
+          // Never « 2 sur 1 »: above the maximum (lowered, or a priority take) is « complet ».
+          const load = full ? `complet (${held})` : `${held} sur ${officer.capacity}`;
+          const presence = label(PRESENCE, officer.status === "online" ? "online" : "away").toLowerCase();
+          return [officer.officer_id, `${officer.name || officer.username} — ${presence}, ${load}`, full];
+        }),
       ),
     );
     this.transferTo.value = chosen;

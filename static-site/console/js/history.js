@@ -20,6 +20,7 @@ let ready = false;
 let next = null;
 let shown = 0;
 let query = null;
+let allOfficers = false; // supervisors: the list says who handled each conversation
 
 /** How a conversation ended, as the outcome filter and the list name it. */
 function issueOf(row) {
@@ -30,6 +31,7 @@ function issueOf(row) {
 }
 
 function setup(supervisor) {
+  allOfficers = supervisor;
   $("#history-day").value = isoDay(0);
   $("#history-day").max = isoDay(0);
   $("#history-topic").append(...options(null, Object.entries(TOPICS)));
@@ -108,7 +110,15 @@ function table() {
       "table",
       {},
       el("caption", { className: "visually-hidden" }, "Conversations terminées"),
-      el("thead", {}, el("tr", {}, ["Début", "Sujet", "Issue", "Messages", "Lire"].map((name) => el("th", { scope: "col" }, name)))),
+      el(
+        "thead",
+        {},
+        el(
+          "tr",
+          {},
+          ["Début", "Sujet", ...(allOfficers ? ["Policier"] : []), "Issue", "Messages", "Lire"].map((name) => el("th", { scope: "col" }, name)),
+        ),
+      ),
       el("tbody", { id: "history-rows" }),
     ),
   );
@@ -121,6 +131,7 @@ function rowOf(row) {
     { dataset: { conversationId: row.conversation_id } },
     el("td", {}, clock(row.created_at)),
     el("td", {}, label(TOPICS, row.topic), row.urgent ? el("span", { className: "tag urgent" }, "Urgent") : null),
+    allOfficers ? el("td", {}, row.officer_name || "—") : null,
     el("td", {}, issue ? outcomeLabel(issue) : "—"),
     el("td", { className: "number" }, formatNumber(row.messages)),
     el(
@@ -163,6 +174,8 @@ async function openConversation(conversationId) {
     el(
       "dl",
       { className: "facts" },
+      el("dt", {}, "Traitée par"),
+      el("dd", {}, detail.officer_name || "—"),
       el("dt", {}, "Issue"),
       el("dd", {}, issue ? outcomeLabel(issue) : "—"),
       el("dt", {}, "Urgente"),
@@ -173,7 +186,7 @@ async function openConversation(conversationId) {
           "section",
           { className: "notes", "aria-label": "Notes internes (visibles des policiers seulement)" },
           el("h3", {}, "Notes internes"),
-          el("ul", {}, notes.map((note) => el("li", {}, el("p", { className: "meta" }, `${note.by_name || "Un collègue"} · ${clock(note.at)}`), el("p", { className: "text" }, note.note)))),
+          el("ul", {}, notes.map((note) => el("li", {}, el("p", { className: "meta" }, `${note.by_name || "Un ou une collègue"} · ${clock(note.at)}`), el("p", { className: "text" }, note.note)))),
         )
       : null,
     (detail.links || []).length

@@ -333,7 +333,7 @@ function statusForm(report) {
         body: { expected: report.status, to: select.value, note: text },
       });
     } catch (failure) {
-      setText(error, failure.status === 409 ? "Un collègue a changé ce signalement entre-temps : il a été rechargé, vérifiez avant de recommencer." : failure.message);
+      setText(error, failure.status === 409 ? "Un ou une collègue a changé ce signalement entre-temps : il a été rechargé, vérifiez avant de recommencer." : failure.message);
       if (failure.status === 409) showReport(id);
       return;
     }

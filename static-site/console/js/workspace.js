@@ -36,6 +36,7 @@ export class Workspace {
     this.capacity = 4;
     this.activeCount = 0;
     this.takeInFlight = false;
+    this.lateTake = null; // a take answered before its conversation_assigned came
     this.closing = new Set();
     this.transferring = new Set();
     this.lastTyping = new Map();
@@ -255,8 +256,10 @@ export class Workspace {
       const frame = { type: "take_next" };
       if (priority) frame.priority = true;
       const taken = await this.socket.request(frame);
-      // Usually selected already, when its conversation_assigned came first (see assigned()).
-      if (this.selected !== taken.conversation_id) this.select(taken.conversation_id, true);
+      // Usually selected already, when its conversation_assigned came first (see assigned());
+      // should the answer ever overtake it, the conversation is opened when it arrives.
+      if (!this.items.has(taken.conversation_id)) this.lateTake = taken.conversation_id;
+      else if (this.selected !== taken.conversation_id) this.select(taken.conversation_id, true);
       this.socket.send({ type: "ping" }); // fresh queue figures
     } catch (error) {
       setText(errorBox, frameError(error));
@@ -309,7 +312,9 @@ export class Workspace {
     // The answer to « Prendre la suivante » follows its conversation_assigned: the
     // conversation this officer asked for is opened, with the cursor in its reply box, as
     // soon as it arrives — not one frame later, when typing may already have started.
-    const asked = this.takeInFlight && !this.expectedTake;
+    const late = this.lateTake === data.conversation_id;
+    if (late) this.lateTake = null;
+    const asked = late || (this.takeInFlight && !this.expectedTake);
     if (asked) this.expectedTake = data.conversation_id;
     this.open(data, { announce: !asked });
     this.activeCount += 1;
@@ -509,6 +514,7 @@ export class Workspace {
         text = "Conversation remise dans la file d'attente. Aucun autre policier n'est en ligne : elle pourra vous revenir.";
       }
       this.finish(id, text);
+      if (!to) this.socket.send({ type: "ping" }); // fresh queue figures, with it back in them
     } catch (error) {
       this.transferring.delete(id);
       item.view.showTransferError(frameError(error));
