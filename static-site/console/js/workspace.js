@@ -257,9 +257,12 @@ export class Workspace {
       if (priority) frame.priority = true;
       const taken = await this.socket.request(frame);
       // Usually selected already, when its conversation_assigned came first (see assigned());
-      // should the answer ever overtake it, the conversation is opened when it arrives.
-      if (!this.items.has(taken.conversation_id)) this.lateTake = taken.conversation_id;
-      else if (this.selected !== taken.conversation_id) this.select(taken.conversation_id, true);
+      // should the answer ever overtake it, the conversation is opened when it arrives. Once
+      // assigned() has opened it, the answer never moves the officer again: they may already
+      // have gone to another tab (Alt+1…) while the answer was on its way.
+      const id = taken.conversation_id;
+      if (!this.items.has(id)) this.lateTake = id;
+      else if (this.expectedTake !== id && this.selected !== id) this.select(id, true);
       this.socket.send({ type: "ping" }); // fresh queue figures
     } catch (error) {
       setText(errorBox, frameError(error));
