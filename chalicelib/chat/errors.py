@@ -63,3 +63,10 @@ class OfficerUnavailable(Conflict):
 class Busy(Conflict):
     code = "busy"
     default_message = "Action simultanée en cours. Réessayez."
+
+
+class ServiceClosed(Conflict):
+    code = "service_closed"
+    default_message = (
+        "Le tchat est fermé pour le moment. En cas de danger, appelez le 17 ou le 112 (SMS au 114)."
+    )

@@ -27,6 +27,8 @@ class ConversationSummary(TypedDict):
 class JoinedFrame(ConversationSummary):
     type: Literal["joined"]
     token: str
+    code: str
+    deferred: bool
     ref: NotRequired[str]
 
 
@@ -38,6 +40,7 @@ class Closing(TypedDict):
 class ResumedFrame(ConversationSummary):
     type: Literal["resumed"]
     closing: NotRequired[Closing]
+    token: NotRequired[str]
     ref: NotRequired[str]
 
 
@@ -81,19 +84,36 @@ def _summary(conversation: Conversation) -> ConversationSummary:
     }
 
 
-def joined(conversation: Conversation, token: str, ref: str | None = None) -> JoinedFrame:
-    """The answer to ``join``: the conversation and its resume token (shown once)."""
-    frame = cast("JoinedFrame", {"type": "joined", "token": token, **_summary(conversation)})
+def joined(
+    conversation: Conversation, token: str, code: str, ref: str | None = None
+) -> JoinedFrame:
+    """The answer to ``join``: the conversation, its resume token (kept by the tab) and its
+    short code (shown to the citizen, to come back from any tab or device)."""
+    frame = cast(
+        "JoinedFrame",
+        {
+            "type": "joined",
+            "token": token,
+            "code": code,
+            "deferred": bool(conversation.deferred),
+            **_summary(conversation),
+        },
+    )
     if ref:
         frame["ref"] = ref
     return frame
 
 
-def resumed(conversation: Conversation, ref: str | None = None) -> ResumedFrame:
-    """The answer to ``resume``; a closed conversation carries its closing."""
+def resumed(
+    conversation: Conversation, ref: str | None = None, token: str | None = None
+) -> ResumedFrame:
+    """The answer to ``resume``; a closed conversation carries its closing; a resume by short
+    code carries the resume token the code opened."""
     frame = cast("ResumedFrame", {"type": "resumed", **_summary(conversation)})
     if conversation.status == "closed":
         frame["closing"] = {"outcome": conversation.outcome, "links": conversation.link_list()}
+    if token:
+        frame["token"] = token
     if ref:
         frame["ref"] = ref
     return frame

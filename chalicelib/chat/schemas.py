@@ -11,8 +11,17 @@ DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class PublicStatus(Answer):
-    open: bool
+    keep_nulls = True
+
+    open: bool = Field(description="Un policier peut répondre maintenant (heures et présence).")
+    within_hours: bool = Field(description="Dans les heures de service.")
+    next_opening: str | None = Field(
+        None, description="Prochaine ouverture, ISO 8601 heure de Paris (null si ouvert)."
+    )
+    hours: list[str] = Field(description="Les heures de service, en phrases.")
+    messages: bool = Field(description="« Laisser un message » est proposé hors des heures.")
     officers_online: int
+    officers_on_duty: int = Field(description="Policiers en ligne ou en pause.")
     waiting: int
     estimated_wait_seconds: int
 

@@ -270,6 +270,11 @@ def online_count() -> int:
     return int(Officer.presence.count("online"))
 
 
+def on_duty_count() -> int:
+    """Officers online or away: on duty, whether or not they take conversations by themselves."""
+    return int(Officer.presence.count("online")) + int(Officer.presence.count("away"))
+
+
 def with_presence() -> list[str]:
     """Ids of officers online or away."""
     ids = [item.officer_id for item in Officer.presence.query("online")]

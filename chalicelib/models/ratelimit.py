@@ -45,10 +45,11 @@ def hit(key: str, limit: int, expires_at: int) -> bool:
     return True
 
 
-def enforce(name: str, subject: str, limit: int, window_seconds: int, message: str) -> None:
+def enforce(name: str, subject: str, limit: int, window_seconds: int, message: str) -> str:
     """Count one request of ``subject`` against the limit ``name``; RateLimited when over.
 
-    The answer's ``Retry-After`` is the time left in the current window.
+    The answer's ``Retry-After`` is the time left in the current window. Returns the counter's
+    key, for :func:`give_back`.
     """
     at = now()
     window = int(at // window_seconds)
@@ -57,3 +58,14 @@ def enforce(name: str, subject: str, limit: int, window_seconds: int, message: s
     # The item outlives its window a little, so a late reader never sees a reset counter.
     if not hit(key, limit, expires_at=window_end + window_seconds):
         raise RateLimited(math.ceil(window_end - at), message)
+    return key
+
+
+def give_back(key: str) -> None:
+    """Uncount a hit :func:`enforce` counted (a limit on failures only: the attempt
+    succeeded). The same counter, even if its window ended meanwhile."""
+    try:
+        RateWindow(key).update(actions=[RateWindow.hits.add(-1)], condition=RateWindow.hits > 0)
+    except UpdateError as error:
+        if not is_condition_failure(error):
+            raise

@@ -44,8 +44,13 @@ def test_public_status_counts_waiting_people(http: HttpClient) -> None:
     start_conversation()
     status = body(http.http.get("/status"))
     assert status == {
-        "open": False,
+        "open": False,  # open 24/7 by default, but nobody is on duty
+        "within_hours": True,
+        "next_opening": None,
+        "hours": ["Tous les jours, 24 h sur 24, jours fériés compris."],
+        "messages": False,
         "officers_online": 0,
+        "officers_on_duty": 0,
         "waiting": 2,
         "estimated_wait_seconds": status["estimated_wait_seconds"],
     }
