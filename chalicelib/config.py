@@ -64,6 +64,8 @@ class Settings:
     citizen_grace_seconds: int
     officer_grace_seconds: int
     typing_throttle_seconds: int
+    # The citizen site's public address (https://…): site paths in transcripts are written on it.
+    site_url: str
     # Service hours (chalicelib/chat/hours.py parses them) and what is offered when closed.
     chat_hours: str
     chat_holiday_hours: str
@@ -135,6 +137,7 @@ def _load() -> Settings:
         citizen_grace_seconds=_int("CITIZEN_GRACE_SECONDS", 300),
         officer_grace_seconds=_int("OFFICER_GRACE_SECONDS", 120),
         typing_throttle_seconds=_int("TYPING_THROTTLE_SECONDS", 3),
+        site_url=_str("SITE_URL", ""),
         # Open 24/7 unless a stage says otherwise: the local platform and the tests need it.
         chat_hours=_str("CHAT_HOURS", "always"),
         chat_holiday_hours=_str("CHAT_HOLIDAY_HOURS", "closed"),

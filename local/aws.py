@@ -219,6 +219,7 @@ def app_environment(aws: LocalAws, public_url: str) -> dict[str, str]:
         "USER_POOL_CLIENT_ID": aws.client_id,
         "JWKS_URL": aws.jwks_url,
         "WEBSOCKET_ENDPOINT": public_url,
+        "SITE_URL": public_url,
         "POWERTOOLS_METRICS_NAMESPACE": "MonCommissariatLocal",
         "POWERTOOLS_DEV": "false",
     }

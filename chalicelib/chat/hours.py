@@ -22,31 +22,14 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from chalicelib.chat.errors import ServiceClosed
 from chalicelib.chat.holidays import REGIONS, is_public_holiday
-from chalicelib.clock import now
+from chalicelib.clock import DAY_NAMES, PARIS, clock_text, local_iso, moment_text, now
 from chalicelib.config import Settings, settings
 from chalicelib.models import officer as officers
 
-PARIS = ZoneInfo("Europe/Paris")
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-MONTH_NAMES = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 FULL_DAY = (0, 24 * 60)
 SEARCH_DAYS = 400  # how far ahead the next opening is looked for
 
@@ -131,8 +114,7 @@ def _local_moment(day: dt.date, minute: int) -> float:
 
 
 def _clock_text(minute: int) -> str:
-    hours, minutes = divmod(minute, 60)
-    return f"{hours} h" if minutes == 0 else f"{hours} h {minutes:02d}"
+    return clock_text(*divmod(minute, 60))
 
 
 def _intervals_text(intervals: tuple[Interval, ...]) -> str:
@@ -275,19 +257,12 @@ def opening(at: float | None = None) -> Opening:
 
 def next_opening_text(moment: float | None) -> str:
     """« lundi 22 décembre à 8 h » (Europe/Paris), or "" when unknown."""
-    if moment is None:
-        return ""
-    local = dt.datetime.fromtimestamp(moment, PARIS)
-    day = "1er" if local.day == 1 else str(local.day)
-    clock = _clock_text(local.hour * 60 + local.minute)
-    return f"{DAY_NAMES[local.weekday()]} {day} {MONTH_NAMES[local.month - 1]} à {clock}"
+    return moment_text(moment) if moment is not None else ""
 
 
 def iso_local(moment: float | None) -> str | None:
     """A moment as ISO 8601 in Paris time with its offset (``2026-12-21T08:00:00+01:00``)."""
-    if moment is None:
-        return None
-    return dt.datetime.fromtimestamp(moment, PARIS).isoformat(timespec="seconds")
+    return local_iso(moment) if moment is not None else None
 
 
 def admit_join(at: float | None = None) -> bool:

@@ -26,6 +26,40 @@ class PublicStatus(Answer):
     estimated_wait_seconds: int
 
 
+class TranscriptLink(Answer):
+    label: str
+    url: str
+
+
+class TranscriptMessage(Answer):
+    seq: int
+    sender: str
+    speaker: str = Field(description="Vous, Policier ou Information.")
+    at: str = Field(description="ISO 8601, heure de Paris.")
+    time: str = Field(description="« 24/12/2025 23:22 », heure de Paris.")
+    text: str
+
+
+class Transcript(Answer):
+    """A conversation as a citizen can print it and bring it to a commissariat."""
+
+    keep_nulls = True
+
+    service: str
+    reference: str = Field(description="« MC-20251224-3F2A9C » : le jour et le début de l'id.")
+    topic: str
+    status: str
+    started: str = Field(description="« mercredi 24 décembre 2025 à 23 h 22 ».")
+    ended: str | None = None
+    time_zone: str
+    officer: str | None = Field(None, description="Qui a répondu : un libellé, jamais un nom.")
+    outcome: str | None = None
+    outcome_label: str | None = None
+    links: list[TranscriptLink]
+    messages: list[TranscriptMessage]
+    emergency: str
+
+
 class HistoryQuery(PageQuery):
     """A day of conversations (default today), page by page."""
 
