@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
+from chalicelib.config import settings
 from chalicelib.models.conversation import Conversation, Message
 
 # -- citizens ---------------------------------------------------------------------------
@@ -262,6 +263,8 @@ class ConversationView(TypedDict):
     urgent: bool
     created_at: float
     citizen_connected: bool
+    citizen_returns_until: float | None
+    deferred: bool
     read_citizen: int
     messages: list[MessageFrame]
 
@@ -286,6 +289,9 @@ class CitizenStatusFrame(TypedDict):
     type: Literal["citizen_status"]
     conversation_id: str
     connected: bool
+    # Not connected: until when the citizen can come back (their code or their tab) before
+    # the sweeper closes the conversation; None for a message left (answered later).
+    returns_until: NotRequired[float | None]
 
 
 class QueueItem(TypedDict):
@@ -329,6 +335,7 @@ class OkFrame(TypedDict):
 
 def conversation_view(conversation: Conversation, messages: list[Message]) -> ConversationView:
     """A conversation as an officer's console holds it, with its messages so far."""
+    grace_seconds = settings().citizen_grace_seconds
     return {
         "conversation_id": conversation.conversation_id,
         "status": conversation.status,
@@ -336,6 +343,8 @@ def conversation_view(conversation: Conversation, messages: list[Message]) -> Co
         "urgent": bool(conversation.urgent),
         "created_at": float(conversation.created_at),
         "citizen_connected": bool(conversation.connections()),
+        "citizen_returns_until": returns_until(conversation, grace_seconds),
+        "deferred": bool(conversation.deferred),
         "read_citizen": int(conversation.read_citizen),
         "messages": [message(m) for m in messages if m.kind != "void"],
     }
@@ -359,9 +368,27 @@ def conversation_removed(conversation_id: str, reason: str) -> ConversationRemov
     return {"type": "conversation_removed", "conversation_id": conversation_id, "reason": reason}
 
 
-def citizen_status(conversation_id: str, *, connected: bool) -> CitizenStatusFrame:
-    """The citizen of a held conversation is connected again, or has no socket left."""
-    return {"type": "citizen_status", "conversation_id": conversation_id, "connected": connected}
+def citizen_status(
+    conversation_id: str, *, connected: bool, returns_until: float | None = None
+) -> CitizenStatusFrame:
+    """The citizen of a held conversation is connected again, or has no socket left (and
+    until when they can come back)."""
+    frame: CitizenStatusFrame = {
+        "type": "citizen_status",
+        "conversation_id": conversation_id,
+        "connected": connected,
+    }
+    if not connected:
+        frame["returns_until"] = returns_until
+    return frame
+
+
+def returns_until(conversation: Conversation, grace_seconds: int) -> float | None:
+    """Until when a disconnected citizen can come back before the conversation is closed;
+    None when connected, or for a message left (never closed for being away)."""
+    if conversation.connections() or conversation.deferred or not conversation.gone_at:
+        return None
+    return float(conversation.gone_at) + grace_seconds
 
 
 def queue_state(

@@ -158,7 +158,7 @@ export class ConversationView {
       ),
       this.working,
     );
-    this.setCitizenConnected(model.citizenConnected !== false);
+    this.setCitizenConnected(model.citizenConnected !== false, model);
     for (const message of model.ordered()) this.addMessage(message);
     this.refreshReceipts();
   }
@@ -426,8 +426,19 @@ export class ConversationView {
     if (on) this.typingTimer = setTimeout(() => setText(this.typingLine, ""), 6000);
   }
 
-  setCitizenConnected(connected) {
-    setText(this.citizenStatus, connected ? "La personne est connectée." : "La personne s'est déconnectée (elle peut revenir).");
+  /** « Elle peut revenir » only when true: until the end of the grace period (with her code
+   * from any device), or later for a message left while the service was closed. */
+  setCitizenConnected(connected, { returnsUntil = null, deferred = false } = {}) {
+    let text = "La personne est connectée.";
+    if (!connected && deferred) {
+      text = "La personne a laissé un message : elle lira votre réponse plus tard, avec son code. Répondez, puis clôturez avec l'orientation.";
+    } else if (!connected && Number.isFinite(returnsUntil)) {
+      const until = new Date(returnsUntil * 1000).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
+      text = `La personne s'est déconnectée. Elle peut revenir avec son code jusqu'à ${until} ; passé ce délai, la conversation sera close.`;
+    } else if (!connected) {
+      text = "La personne s'est déconnectée.";
+    }
+    setText(this.citizenStatus, text);
     this.citizenStatus.classList.toggle("away", !connected);
   }
 
