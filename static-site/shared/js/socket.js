@@ -7,8 +7,9 @@
  * - `ping` every 25 s: API Gateway closes a socket idle for 10 minutes and the protocol asks
  *   for about 25 s, which also refreshes the queue figures (`queue`, `queue_state`) and finds
  *   a dead pipe early without a Lambda call every few seconds per open tab;
- * - a ping (or a probe) answered by nothing within 5 s: the socket is dead even if the browser
- *   has not noticed; it is replaced at once and `onDown` tells the page;
+ * - a ping (or a probe, or the first frames after an open) answered by nothing within 5 s: the
+ *   socket is dead even if the browser has not noticed; it is replaced and `onDown` tells the
+ *   page (which shows the connection back at the next frame it receives);
  * - the browser going offline (`offline` event): the socket is given up at once — the page
  *   shows the lost connection within a second, not after a minute of silence;
  * - a probe (a ping with the same 5 s deadline) whenever the tab becomes visible again or the
@@ -136,6 +137,7 @@ export class ReconnectingSocket {
       clearInterval(this.heartbeat);
       this.heartbeat = setInterval(() => this.#beat(), HEARTBEAT_MS);
       this.handlers.onOpen();
+      this.#expectAnswer(); // an open pipe that answers nothing is not a connection
     });
     ws.addEventListener("message", (event) => {
       if (ws !== this.ws) return;

@@ -198,7 +198,6 @@ export class CitizenChat {
 
   #onOpen() {
     this.view.clearError();
-    this.view.showConnection(true);
     if (this.state) this.#resume();
     else if (this.codeRequest) {
       this.resuming = true;
@@ -212,6 +211,7 @@ export class CitizenChat {
   }
 
   #onFrame(frame) {
+    this.view.showConnection(true); // the pipe answers: the connection is back
     switch (frame.type) {
       case "joined":
         return this.#onJoined(frame);

@@ -29,20 +29,25 @@ export function messageTerms(text) {
   return terms.slice(0, MAX_WORDS);
 }
 
-/** Results for a message, best first: [{id, matched, score, data}]. */
+/**
+ * Results for a message, best first: [{id, matched, score, data}]. Each word adds the page's
+ * score for it (relative to the word's best page), weighted by how rare the word is: a word
+ * found in most fiches (« faire », a name, a typo that matches by prefix) says little.
+ */
 export async function rankForMessage(pagefind, text) {
   const byId = new Map();
   for (const term of messageTerms(text)) {
     const found = await pagefind.search(term);
     const best = found.results[0]?.score || 1;
+    const weight = 1 / Math.sqrt(Math.max(1, found.results.length));
     for (const result of found.results) {
       const entry = byId.get(result.id) || { id: result.id, data: result.data, matched: 0, score: 0 };
       entry.matched += 1;
-      entry.score += result.score / best; // each word counts the same, whatever its rarity
+      entry.score += (weight * result.score) / best;
       byId.set(result.id, entry);
     }
   }
-  return [...byId.values()].sort((a, b) => b.matched - a.matched || b.score - a.score);
+  return [...byId.values()].sort((a, b) => b.score - a.score);
 }
 
 /**
