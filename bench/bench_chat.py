@@ -74,14 +74,15 @@ def _measure(existing: int) -> dict[str, Any]:
     import boto3
     from moto import mock_aws
 
-    from local.aws import create_tables
+    from local.aws import create_secrets, create_tables
 
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name="eu-west-3")
         create_tables(dynamodb, PREFIX)
+        secrets = create_secrets(boto3.client("secretsmanager", region_name="eu-west-3"), PREFIX)
         from tests.app_settings import configure_app
 
-        configure_app({})
+        configure_app({"CLIENT_KEY_SECRET_ID": secrets["CLIENT_KEY_SECRET_ID"]})
         _seed(dynamodb, existing)
         from chalicelib.chat import queue
         from chalicelib.clock import now

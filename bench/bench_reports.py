@@ -145,11 +145,19 @@ def _measure(existing: int) -> dict[str, Any]:
     from chalice.test import Client
     from moto import mock_aws
 
-    from local.aws import DEMO_ACCOUNTS, create_account, create_tables, create_user_pool
+    from local.aws import (
+        DEMO_ACCOUNTS,
+        create_account,
+        create_secrets,
+        create_tables,
+        create_user_pool,
+    )
 
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name="eu-west-3")
         create_tables(dynamodb, PREFIX)
+        secrets = create_secrets(boto3.client("secretsmanager", region_name="eu-west-3"), PREFIX)
+        os.environ["CLIENT_KEY_SECRET_ID"] = secrets["CLIENT_KEY_SECRET_ID"]
         cognito = boto3.client("cognito-idp", region_name="eu-west-3")
         pool_id, client_id = create_user_pool(cognito, PREFIX)
         officer = next(account for account in DEMO_ACCOUNTS if account.username == "officier1")

@@ -153,6 +153,25 @@ def secret_matches(secret: str, stored_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(secret), stored_hash)
 
 
+def client_address(source_ip: str, forwarded_for: str, trusted_hops: int) -> str:
+    """The address of the client behind ``trusted_hops`` trusted proxies.
+
+    ``source_ip`` is the address that reached API Gateway (``requestContext.identity
+    .sourceIp``). Each trusted proxy appends the address it received the request from to
+    ``X-Forwarded-For``: behind one proxy (CloudFront) the client is the last entry (API
+    Gateway may append ``source_ip`` itself, which is dropped first); entries further left
+    are the client's own claims and are ignored. With no trusted proxy, the header is
+    ignored altogether: anyone can write it.
+    """
+    source = source_ip.strip() or "unknown"
+    if trusted_hops <= 0:
+        return source
+    forwarded = [part.strip() for part in forwarded_for.split(",") if part.strip()]
+    if forwarded and forwarded[-1] == source:
+        forwarded.pop()
+    return forwarded[-trusted_hops] if len(forwarded) >= trusted_hops else source
+
+
 # -- short codes -------------------------------------------------------------------------
 # A short code is what a citizen can read aloud, copy by hand or type on another device: a
 # few characters of an alphabet without 0/O, 1/I/L (31 symbols, ~4.95 bits each), shown in

@@ -80,11 +80,16 @@ def main(argv: list[str] | None = None) -> int:
         img_src=aws.endpoint,  # presigned GETs of report photos (S3 in production)
         idle_timeout=args.idle_timeout,
         max_lifetime=args.max_lifetime,
+        origin_secret=aws.secret_value("ORIGIN_SECRET_ID"),
     )
     scheduler = Scheduler(chalice_module.app, speed=args.schedule_speed)
 
     async def serve() -> None:
-        runner = web.AppRunner(platform.web, handle_signals=False)
+        # API Gateway takes request lines and headers up to 10 KB; aiohttp's 8 KB default
+        # would answer a bare 400 to some requests API Gateway passes on.
+        runner = web.AppRunner(
+            platform.web, handle_signals=False, max_line_size=65536, max_field_size=65536
+        )
         await runner.setup()
         site = web.TCPSite(runner, args.host, port)
         await site.start()

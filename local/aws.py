@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +12,13 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from local.template import bucket_names, resources_of_type, table_definitions, user_pool_groups
+from local.template import (
+    bucket_names,
+    resources_of_type,
+    secret_definitions,
+    table_definitions,
+    user_pool_groups,
+)
 
 REGION = "eu-west-3"
 PREFIX = "moncommissariat-local"
@@ -47,6 +54,13 @@ class LocalAws:
     client_id: str
     tables: list[str] = field(default_factory=list)
     buckets: list[str] = field(default_factory=list)
+    # Setting -> ARN of each secret (CLIENT_KEY_SECRET_ID, ORIGIN_SECRET_ID).
+    secrets: dict[str, str] = field(default_factory=dict)
+
+    def secret_value(self, setting: str) -> str:
+        """The current value of a secret (the gateway plays CloudFront with the origin's)."""
+        answer = self.client("secretsmanager").get_secret_value(SecretId=self.secrets[setting])
+        return str(answer["SecretString"])
 
     @property
     def jwks_url(self) -> str:
@@ -172,6 +186,18 @@ def create_user_pool(cognito: Any, prefix: str) -> tuple[str, str]:
     return pool["Id"], client["ClientId"]
 
 
+def create_secrets(secretsmanager: Any, prefix: str) -> dict[str, str]:
+    """The secrets of infra/template.yaml, each with a fresh random value (CloudFormation
+    generates them in AWS); returns setting -> ARN (what the app is configured with)."""
+    created = {}
+    for name, setting, length in secret_definitions(prefix):
+        arn = secretsmanager.create_secret(
+            Name=name, SecretString=secrets.token_urlsafe(length)[:length]
+        )["ARN"]
+        created[setting] = str(arn)
+    return created
+
+
 def create_account(
     cognito: Any, pool_id: str, account: DemoAccount, permanent: bool = True
 ) -> None:
@@ -200,6 +226,7 @@ def start_local_aws(host: str = "127.0.0.1", prefix: str = PREFIX) -> LocalAws:
     aws = LocalAws(server=server, endpoint=endpoint, prefix=prefix, user_pool_id="", client_id="")
     aws.tables = create_tables(aws.client("dynamodb"), prefix)
     aws.buckets = create_buckets(aws.client("s3"), prefix)
+    aws.secrets = create_secrets(aws.client("secretsmanager"), prefix)
     cognito = aws.client("cognito-idp")
     aws.user_pool_id, aws.client_id = create_user_pool(cognito, prefix)
     for account in DEMO_ACCOUNTS:
@@ -220,6 +247,11 @@ def app_environment(aws: LocalAws, public_url: str) -> dict[str, str]:
         "JWKS_URL": aws.jwks_url,
         "WEBSOCKET_ENDPOINT": public_url,
         "SITE_URL": public_url,
+        "SECRETS_ENDPOINT": aws.endpoint,
+        **aws.secrets,
+        # The local gateway plays CloudFront: it sends the origin secret and appends the
+        # client's address to X-Forwarded-For (local/gateway.py).
+        "TRUSTED_PROXY_HOPS": "1",
         "POWERTOOLS_METRICS_NAMESPACE": "MonCommissariatLocal",
         "POWERTOOLS_DEV": "false",
     }

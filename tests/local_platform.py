@@ -65,6 +65,10 @@ class Platform:
             "WEBSOCKET_ENDPOINT": self.url,
             "JWKS_URL": f"{self.moto_url}/{cognito['userPoolId']}/.well-known/jwks.json",
             "PHOTOS_BUCKET": "moncommissariat-local-photos",
+            # The platform's secrets, by name (local/aws.py creates them from the template).
+            "SECRETS_ENDPOINT": self.moto_url,
+            "CLIENT_KEY_SECRET_ID": "moncommissariat-local-client-key",
+            "ORIGIN_SECRET_ID": "moncommissariat-local-origin-verify",
         }
 
     def token(

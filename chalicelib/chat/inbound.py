@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.config import settings
-from chalicelib.fields import Link
+from chalicelib.fields import VISIBLE, Link, clean_text
 from chalicelib.vocabulary import Outcome, PresenceStatus, Topic
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
@@ -29,12 +29,6 @@ class Frame(BaseModel):
     ref: str | None = Field(default=None, max_length=64)
 
 
-def _not_blank(value: str | None) -> str | None:
-    if value is not None and not value.strip():
-        raise ValueError("Le message est vide.")
-    return value
-
-
 class Ping(Frame):
     """Heartbeat: keeps the socket under API Gateway's 10-minute idle timeout."""
 
@@ -46,10 +40,10 @@ class Join(Frame):
 
     type: Literal["join"]
     topic: Topic
-    text: str | None = Field(default=None, max_length=MAX_TEXT)
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT, pattern=VISIBLE)
     client_id: str | None = Field(default=None, pattern=ID_PATTERN)
 
-    _blank = field_validator("text")(_not_blank)
+    _clean = field_validator("text")(clean_text)
 
 
 class Resume(Frame):
@@ -78,9 +72,9 @@ class Send(Frame):
     type: Literal["send"]
     conversation_id: str | None = Field(default=None, pattern=CONVERSATION_ID)
     client_id: str = Field(pattern=ID_PATTERN)
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    text: str = Field(min_length=1, max_length=MAX_TEXT, pattern=VISIBLE)
 
-    _blank = field_validator("text")(_not_blank)
+    _clean = field_validator("text")(clean_text)
 
 
 class Typing(Frame):

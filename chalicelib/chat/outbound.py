@@ -443,3 +443,34 @@ def ok(action: str, conversation_id: str, ref: str | None = None) -> OkFrame:
     if ref:
         frame["ref"] = ref
     return frame
+
+
+# -- supervisors --------------------------------------------------------------------------
+
+
+class AlertFrame(TypedDict):
+    type: Literal["alert"]
+    kind: Literal["urgent_burst"]
+    message: str
+    source: str  # the first characters of the source's keyed digest: never an address
+    count: int
+    window_seconds: int
+    topic: str
+
+
+def urgent_burst(source: str, count: int, window_seconds: int, topic: str) -> AlertFrame:
+    """Told to supervisors: one source asked for many urgent conversations in little time
+    (they may be real emergencies, or someone jumping the queue)."""
+    minutes = max(1, window_seconds // 60)
+    return {
+        "type": "alert",
+        "kind": "urgent_burst",
+        "message": (
+            f"{count} demandes urgentes en moins de {minutes} minutes depuis une même "
+            f"connexion (source {source}). Vérifiez s'il s'agit d'un abus de la file."
+        ),
+        "source": source,
+        "count": count,
+        "window_seconds": window_seconds,
+        "topic": topic,
+    }

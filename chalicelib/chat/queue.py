@@ -7,7 +7,13 @@ import math
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.chat import outbound, sockets
-from chalicelib.chat.errors import Busy, OfficerAtCapacity, QueueEmpty
+from chalicelib.chat.errors import (
+    Busy,
+    OfficerAtCapacity,
+    OfficerOffline,
+    QueueEmpty,
+    UnknownConnection,
+)
 from chalicelib.chat.messages import SystemNote, announce
 from chalicelib.clock import now
 from chalicelib.models import conversation as conversations
@@ -148,8 +154,10 @@ def take_next(officer_id: str, at: float | None = None) -> str:
     at = now() if at is None else at
     for _ in range(MAX_ROUNDS):
         officer = officers.get(officer_id)
-        if officer is None or officer.status == "offline":
-            raise Busy("Passez d'abord en ligne ou en pause.")
+        if officer is None:
+            raise UnknownConnection()
+        if officer.status == "offline":
+            raise OfficerOffline()
         if int(officer.active_count) >= int(officer.capacity):
             raise OfficerAtCapacity()
         heads = conversations.waiting(limit=5)

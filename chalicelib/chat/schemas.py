@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.fields import Answer, Body, Link, PageQuery, Query
+from chalicelib.fields import Answer, Body, Link, PageQuery, Query, Text120, Text2000
 from chalicelib.vocabulary import PresenceStatus
 
 DAY = r"^\d{4}-\d{2}-\d{2}$"
@@ -144,8 +144,8 @@ class OfficerList(Answer):
 
 
 class CannedIn(Body):
-    title: str = Field(min_length=1, max_length=120)
-    text: str = Field(min_length=1, max_length=2000)
+    title: Text120
+    text: Text2000
     link: Link | None = None
 
 

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import size
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
@@ -60,6 +65,8 @@ class Officer(Model):
 
     officer_id = UnicodeAttribute(hash_key=True)
     username = UnicodeAttribute()
+    # In the supervisors group, as the token of their last console socket said.
+    supervisor = BooleanAttribute(default=False)
     status = UnicodeAttribute(default="offline")  # online | away | offline
     capacity = NumberAttribute(default=4)
     active_count = NumberAttribute(default=0)
@@ -125,6 +132,8 @@ def attach_socket(
     endpoint: str,
     default_capacity: int,
     at: float,
+    *,
+    supervisor: bool = False,
 ) -> Officer:
     """Record an officer socket (creating the officer on first sight); clears ``gone``."""
     officer = Officer(officer_id)
@@ -149,6 +158,7 @@ def attach_socket(
     officer.update(
         actions=[
             Officer.username.set(username),
+            Officer.supervisor.set(supervisor),
             Officer.capacity.set(Officer.capacity | default_capacity),
             Officer.active_count.set(Officer.active_count | 0),
             Officer.last_assigned_at.set(Officer.last_assigned_at | 0),

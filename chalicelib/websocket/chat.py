@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.chat import codes, hours, lifecycle, outbound, presence, queue, relay
+from chalicelib.chat import codes, hours, lifecycle, limits, outbound, presence, queue, relay
 from chalicelib.chat.errors import (
     AlreadyJoined,
     CitizensOnly,
     ConversationNotFound,
     NotJoined,
     OfficersOnly,
+    UnknownConnection,
 )
-from chalicelib.errors import DomainError, InvalidInput
+from chalicelib.errors import InvalidInput
 from chalicelib.websocket.edge import Socket
 from chalicelib.websocket.outbound import pong
 
@@ -39,11 +40,6 @@ if TYPE_CHECKING:
     from chalicelib.models.conversation import Message
 
 HISTORY_FRAME_BYTES = 48 * 1024
-
-
-class UnknownConnection(DomainError):
-    code = "unknown_connection"
-    default_message = "Connexion inconnue ou expirée. Reconnectez-vous."
 
 
 def _connection(socket: Socket) -> Connection:
@@ -141,14 +137,24 @@ def on_join(socket: Socket, parsed: Join) -> None:
     if connection.conversation_id:
         raise AlreadyJoined()
     deferred = hours.admit_join()  # outside the service hours: refused, or a message left
-    joined = lifecycle.join(
-        socket.connection_id,
-        socket.endpoint,
-        parsed.topic,
-        parsed.text,
-        parsed.client_id,
-        deferred=deferred,
+    # Per-source limits (chalicelib/chat/limits.py): a socket stored before sources were
+    # recorded counts as its own source.
+    admission = limits.admit_join(
+        connection.source or f"socket:{socket.connection_id}", parsed.topic, parsed.text
     )
+    try:
+        joined = lifecycle.join(
+            socket.connection_id,
+            socket.endpoint,
+            parsed.topic,
+            parsed.text,
+            parsed.client_id,
+            deferred=deferred,
+        )
+    except Exception:
+        limits.release(admission)
+        raise
+    limits.joined(admission, joined.conversation.conversation_id)
     conversation = joined.conversation
     code = codes.issue(conversation, joined.token)
     socket.reply(outbound.joined(conversation, joined.token, code, parsed.ref))
@@ -161,7 +167,8 @@ def on_resume(socket: Socket, parsed: Resume) -> None:
     connection = _citizen(socket)
     if parsed.code is not None:
         # From another tab or device: the code opens the conversation and its token.
-        conversation_id, token = codes.open_with(parsed.code, socket.client)
+        # Lookups are counted per source: the keyed digest of the address stored at $connect.
+        conversation_id, token = codes.open_with(parsed.code, connection.source or socket.client)
     else:
         conversation_id, token = str(parsed.conversation_id), str(parsed.token)
     if connection.conversation_id and connection.conversation_id != conversation_id:

@@ -112,6 +112,7 @@ def _neutral(permission: Permission, names: list[str]) -> Permission:
         prefix, bucket = names
         resource = resource.replace(f":::{bucket}", ":::" + PREFIX + "-photos")
         resource = resource.replace(f"table/{prefix}", "table/" + PREFIX + "-")
+        resource = resource.replace(f"secret:{prefix}", "secret:" + PREFIX + "-")
     return Permission(permission.action, resource)
 
 

@@ -9,8 +9,8 @@ pytest-xdist, once per worker) and, before each test, restored through moto's ow
   counters, rate windows, the idempotency table, connections start from nothing;
 - every bucket emptied, every object version and delete marker;
 - anything else that differs from what was built — a table, bucket, user pool or client
-  more or less, an account or a group membership changed — and the whole world is reset
-  (``mock_aws().reset()``) and built again.
+  more or less, an account or a group membership changed, a secret rotated — and the whole
+  world is reset (``mock_aws().reset()``) and built again.
 
 moto's mock is active during the tests that use it only, as with a ``mock_aws()`` per test.
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import boto3
@@ -29,6 +29,7 @@ from local.aws import (
     REGION,
     create_account,
     create_buckets,
+    create_secrets,
     create_tables,
     create_user_pool,
 )
@@ -43,9 +44,15 @@ class MotoAws:
     prefix: str
     user_pool_id: str = ""
     client_id: str = ""
+    secrets: dict[str, str] = field(default_factory=dict)  # setting -> ARN
 
     def client(self, service: str) -> Any:
         return boto3.client(service, region_name=REGION)
+
+    def secret_value(self, setting: str) -> str:
+        """The current value of one of the stage's secrets (``ORIGIN_SECRET_ID``...)."""
+        answer = self.client("secretsmanager").get_secret_value(SecretId=self.secrets[setting])
+        return str(answer["SecretString"])
 
 
 class MotoWorld:
@@ -60,6 +67,7 @@ class MotoWorld:
         self._dynamodb = boto3.client("dynamodb", region_name=REGION)
         self._s3 = boto3.client("s3", region_name=REGION)
         self._cognito = boto3.client("cognito-idp", region_name=REGION)
+        self._secretsmanager = boto3.client("secretsmanager", region_name=REGION)
         with self.active():
             self.aws = self._build()
 
@@ -88,6 +96,10 @@ class MotoWorld:
             "WEBSOCKET_ENDPOINT": "",
             "JWKS_URL": "",
             "STAGE": "test",
+            "SECRETS_ENDPOINT": "",
+            **self.aws.secrets,
+            # As dev and prod (.chalice/config.json): CloudFront is the one trusted hop.
+            "TRUSTED_PROXY_HOPS": "1",
         }
 
     def restore(self) -> MotoAws:
@@ -115,6 +127,7 @@ class MotoWorld:
             for table in tables
         }
         self._buckets = create_buckets(self._s3, TEST_PREFIX)
+        aws.secrets = create_secrets(self._secretsmanager, TEST_PREFIX)
         aws.user_pool_id, aws.client_id = create_user_pool(self._cognito, TEST_PREFIX)
         for account in DEMO_ACCOUNTS:
             create_account(self._cognito, aws.user_pool_id, account)
@@ -125,12 +138,16 @@ class MotoWorld:
     def _shape(self) -> tuple[Any, ...]:
         """What a test could change besides items and objects, as moto reports it."""
         tables = sorted(self._dynamodb.list_tables()["TableNames"])
+        secrets = sorted(
+            (secret["Name"], sorted(secret.get("SecretVersionsToStages", {}).items()))
+            for secret in self._secretsmanager.list_secrets()["SecretList"]
+        )
         buckets = sorted(bucket["Name"] for bucket in self._s3.list_buckets()["Buckets"])
         pools = sorted(
             pool["Id"] for pool in self._cognito.list_user_pools(MaxResults=60)["UserPools"]
         )
         if pools != [self.aws.user_pool_id]:
-            return (tables, buckets, pools)
+            return (tables, buckets, pools, secrets)
         pool = self.aws.user_pool_id
         clients = self._cognito.list_user_pool_clients(UserPoolId=pool, MaxResults=60)
         users = self._cognito.list_users(UserPoolId=pool)["Users"]
@@ -148,6 +165,7 @@ class MotoWorld:
             tables,
             buckets,
             pools,
+            secrets,
             sorted(client["ClientId"] for client in clients["UserPoolClients"]),
             sorted(
                 (

@@ -90,8 +90,12 @@ class Api:
         body: Any = None,
         headers: dict[str, str] | None = None,
         raw: bytes | None = None,
+        through_cdn: bool = True,
     ) -> Reply:
+        """One request; ``through_cdn`` (as CloudFront sends it): with the origin secret."""
         sent = dict(headers or {})
+        if through_cdn:
+            sent.setdefault("X-Origin-Verify", self.aws.secret_value("ORIGIN_SECRET_ID"))
         payload = raw
         if body is not None:
             payload = json.dumps(body).encode("utf-8")

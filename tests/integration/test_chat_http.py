@@ -17,9 +17,19 @@ from tests.integration.moto_world import MotoAws
 
 @pytest.fixture
 def http(aws: MotoAws) -> Iterator[HttpClient]:
+    """The app's HTTP routes, called as CloudFront calls them (with the origin secret)."""
     pin_moto_keys()
     install_recorder()
     with HttpClient(app.app) as client:
+        request = client.http.request
+        origin = aws.secret_value("ORIGIN_SECRET_ID")
+
+        def through_cdn(method: str, path: str, headers: Any = None, body: bytes = b"") -> Any:
+            return request(
+                method, path, headers={"X-Origin-Verify": origin, **(headers or {})}, body=body
+            )
+
+        client.http.request = through_cdn  # type: ignore[method-assign]
         yield client
 
 

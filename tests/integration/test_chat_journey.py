@@ -72,9 +72,11 @@ def officer(chat: RecordingSender, aws: MotoAws, username: str = "officier1") ->
     return client
 
 
-def status(chat: RecordingSender) -> dict[str, Any]:
+def status(aws: MotoAws) -> dict[str, Any]:
+    """GET /status as CloudFront calls it (with the origin secret)."""
     with HttpClient(app.app) as http:
-        response = http.http.get("/status")
+        origin = aws.secret_value("ORIGIN_SECRET_ID")
+        response = http.http.get("/status", headers={"X-Origin-Verify": origin})
     assert response.status_code == 200
     return dict(json.loads(response.body))
 
@@ -83,11 +85,11 @@ def status(chat: RecordingSender) -> dict[str, Any]:
 
 
 def test_outside_the_hours_the_status_says_closed_with_the_next_opening_and_the_hours(
-    chat: RecordingSender, with_settings: Any, at_paris: Any
+    chat: RecordingSender, aws: MotoAws, with_settings: Any, at_paris: Any
 ) -> None:
-    chat = configure(with_settings, CHAT_HOURS=WEEKDAY_HOURS)
+    configure(with_settings, CHAT_HOURS=WEEKDAY_HOURS)
     at_paris(CHRISTMAS_EVE_LATE)
-    answer = status(chat)
+    answer = status(aws)
     assert answer["open"] is False
     assert answer["within_hours"] is False
     # 25 December is a holiday: the next opening is Friday 26 at 8:00, Paris time.
@@ -106,17 +108,17 @@ def test_within_the_hours_the_chat_is_open_only_while_an_officer_is_on_duty(
 ) -> None:
     chat = configure(with_settings, CHAT_HOURS=WEEKDAY_HOURS)
     at_paris(dt.datetime(2025, 12, 23, 10, 0, tzinfo=PARIS).timestamp())  # a Tuesday
-    nobody = status(chat)
+    nobody = status(aws)
     assert (nobody["within_hours"], nobody["open"], nobody["next_opening"]) == (True, False, None)
     agent = Client(chat, {"role": "officer", "token": officer_token(aws, "officier1")})
     agent.send({"type": "presence", "status": "away"})
-    on_duty = status(chat)
+    on_duty = status(aws)
     assert on_duty["open"] is True
     assert (on_duty["officers_on_duty"], on_duty["officers_online"]) == (1, 0)
 
 
 def test_a_join_outside_the_hours_is_refused_with_the_reopening_and_the_emergency_numbers(
-    chat: RecordingSender, with_settings: Any, at_paris: Any
+    chat: RecordingSender, aws: MotoAws, with_settings: Any, at_paris: Any
 ) -> None:
     chat = configure(with_settings, CHAT_HOURS=WEEKDAY_HOURS)
     at_paris(CHRISTMAS_EVE_LATE)
@@ -126,7 +128,7 @@ def test_a_join_outside_the_hours_is_refused_with_the_reopening_and_the_emergenc
     assert "vendredi 26 décembre à 8 h" in errors[0]["message"]
     assert "17" in errors[0]["message"] and "114" in errors[0]["message"]
     assert not person.of_type("joined")
-    assert status(chat)["waiting"] == 0
+    assert status(aws)["waiting"] == 0
 
 
 def test_with_messages_offered_a_join_while_closed_is_a_message_left_that_is_never_abandoned(
@@ -137,13 +139,13 @@ def test_with_messages_offered_a_join_while_closed_is_a_message_left_that_is_nev
 
     chat = configure(with_settings, CHAT_HOURS=WEEKDAY_HOURS, CHAT_ASYNC_MESSAGES="true")
     at_paris(CHRISTMAS_EVE_LATE)
-    assert status(chat)["messages"] is True
+    assert status(aws)["messages"] is True
     person = citizen(chat, "Comment faire une procuration ?", topic="demarches")
     joined = joined_of(person)
     assert joined["deferred"] is True and joined["code"]
     person.disconnect()
     sweep(now() + 3600)  # far past the grace period
-    assert status(chat)["waiting"] == 1
+    assert status(aws)["waiting"] == 1
     # The next opening: an officer answers and closes; the citizen reads it days later.
     at_paris(dt.datetime(2025, 12, 26, 9, 5, tzinfo=PARIS).timestamp())
     agent = officer(chat, aws)
@@ -227,7 +229,7 @@ def test_any_wrong_code_gets_the_same_answer(chat: RecordingSender) -> None:
 
 
 def test_wrong_codes_are_limited_per_client_and_right_ones_do_not_count(
-    chat: RecordingSender, with_settings: Any
+    chat: RecordingSender, aws: MotoAws, with_settings: Any
 ) -> None:
     chat = configure(with_settings, CODE_LOOKUPS_PER_CLIENT_PER_WINDOW="3")
     real = joined_of(citizen(chat))["code"]

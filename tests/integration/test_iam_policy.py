@@ -126,6 +126,7 @@ def test_the_policy_names_every_resource(stage: str) -> None:
         rf"arn:aws:s3:::{prefix}-[a-z0-9-]+(/[a-z0-9_-]+/\*)?",
         rf"arn:aws:execute-api:{region}:{account}:{api}/api/(POST|GET|DELETE)/@connections/\*",
         rf"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{prefix}(-\*|:\*)?",
+        rf"arn:aws:secretsmanager:{region}:{account}:secret:{prefix}-[a-z-]+-\?{{6}}",
     ]
     for grant in grants(policy):
         if grant.resource == "*":

@@ -384,6 +384,15 @@ def test_privacy_page_states_the_retention_the_code_applies(built: Path) -> None
     hours, minutes = divmod(defaults.connection_ttl_seconds // 60, 60)
     assert f"{hours} h {minutes} min" in section("Données de connexion")
     assert "pistage" in page
+    # Issue 15: the address is kept as a keyed digest only, for as long as the code keeps it.
+    address = section("Votre adresse IP")
+    assert "jamais l'adresse elle-même" in address and "clé secrète" in address
+    assert f"{2 * defaults.rate_window_seconds // 3600} heures" in address
+    assert f"{hours} h {minutes} min" in address
+    from chalicelib.chat.limits import SLOTS_TTL_SECONDS
+
+    assert f"{SLOTS_TTL_SECONDS // 3600} heures" in address
+    assert "90 jours" in address  # the log groups' retention (infra/template.yaml)
 
 
 # -- help lines and the editorial checks (issue 14) -----------------------------------

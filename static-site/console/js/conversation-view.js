@@ -348,7 +348,7 @@ export class ConversationView {
         el("time", {}, clock(message.sent_at)),
         sender === "officer" ? el("span", { className: "receipt" }, "Envoyé") : null,
       ),
-      el("p", { className: "text" }, message.text),
+      el("p", { className: "text", dir: "auto" }, message.text),
     );
   }
 
@@ -376,7 +376,7 @@ export class ConversationView {
       "li",
       { className: "message from-officer pending", dataset: { clientId } },
       el("p", { className: "meta" }, el("span", { className: "who" }, "Vous"), " · ", el("span", { className: "receipt" }, "Envoi…")),
-      el("p", { className: "text" }, text),
+      el("p", { className: "text", dir: "auto" }, text),
     );
     this.log.appendChild(node);
     this.scrollDown();

@@ -226,7 +226,7 @@ function observedText(observed) {
 }
 
 function row(term, value) {
-  return [el("dt", {}, term), el("dd", {}, value === null || value === undefined || value === "" ? "—" : value)];
+  return [el("dt", {}, term), el("dd", { dir: "auto" }, value === null || value === undefined || value === "" ? "—" : value)];
 }
 
 async function showReport(reportId) {

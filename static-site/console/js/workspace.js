@@ -90,6 +90,8 @@ export class Workspace {
       conversation_removed: () => this.removed(frame),
       citizen_status: () => this.citizenStatus(frame),
       queue_state: () => this.setQueue(frame),
+      // Supervisors only: a burst of urgent requests from one source (possible queue abuse).
+      alert: () => typeof frame.message === "string" && notice(frame.message, "error"),
       error: () => !frame.ref && notice(frameError(frame), "error"),
     }[frame.type];
     if (handler) handler();

@@ -7,10 +7,11 @@
  * A first message is long (« Bonjour, je voudrais savoir comment faire une procuration… »):
  * every meaningful word is searched on its own and the fiches matching the most words, then the
  * best scores, come first (the search page's fallback, without its cap of 8 words). With no
- * message, or too few results, the fiches of the chosen topic (their `chat_topic`, a pagefind
- * filter) complete the list. Measured by bench/waiting_suggestions.py on realistic messages.
+ * message, or too few results, the words of the chosen topic's label (« Vol / cambriolage »)
+ * complete the list. Measured by bench/waiting_suggestions.py on realistic messages.
  */
 import { loadPagefind } from "/shared/js/pagefind.js";
+import { TOPICS } from "/shared/js/vocabulary.js";
 import { PAGEFIND_OPTIONS } from "../search/engine.js";
 import { STOP_WORDS, SYNONYMS, words } from "../search/query.js";
 
@@ -67,9 +68,8 @@ export async function suggestFiches(topic, text, pagefind = null) {
     }
   };
   if (text && text.trim()) await take(await rankForMessage(index, text));
-  if (picked.length < MAX_SUGGESTIONS && topic) {
-    const byTopic = await index.search(null, { filters: { sujet: topic } });
-    await take(byTopic.results);
+  if (picked.length < MAX_SUGGESTIONS && TOPICS[topic]) {
+    await take(await rankForMessage(index, TOPICS[topic]));
   }
   return picked;
 }
