@@ -19,6 +19,7 @@ from chalicelib.config import Settings, settings
 from chalicelib.errors import Unauthorized
 
 LEEWAY_SECONDS = 5
+MAX_NAME = 120
 OFFICERS_GROUP = "officers"
 SUPERVISORS_GROUP = "supervisors"
 
@@ -30,6 +31,7 @@ class OfficerIdentity:
     officer_id: str
     username: str
     groups: frozenset[str] = field(default_factory=frozenset)
+    name: str = ""  # Cognito's `name` attribute (id tokens only): what colleagues read
 
     @property
     def is_supervisor(self) -> bool:
@@ -99,7 +101,10 @@ class TokenVerifier:
         if not groups & {OFFICERS_GROUP, SUPERVISORS_GROUP}:
             raise Unauthorized("Ce compte n'appartient à aucun groupe de policiers.")
         username = str(claims.get("cognito:username") or claims.get("username") or claims["sub"])
-        return OfficerIdentity(officer_id=str(claims["sub"]), username=username, groups=groups)
+        name = str(claims.get("name") or "").strip()[:MAX_NAME]
+        return OfficerIdentity(
+            officer_id=str(claims["sub"]), username=username, groups=groups, name=name
+        )
 
     def _check_client(self, claims: dict[str, Any]) -> None:
         expected = self._conf.user_pool_client_id

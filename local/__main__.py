@@ -113,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_banner(public_url: str, ws_url: str, moto_url: str, accounts: tuple) -> None:  # type: ignore[type-arg]
+    from local.aws import DEMO_TOTP_SECRET
+
     lines = [
         "",
         "moncommissariat — plateforme locale prête",
@@ -128,8 +130,16 @@ def print_banner(public_url: str, ws_url: str, moto_url: str, accounts: tuple) -
         lines.append(
             f"  {account.username:<12} {account.password}  groupes: "
             f"{', '.join(account.groups)}  ({account.name})"
+            + ("  double authentification" if account.mfa else "")
         )
-    lines += ["", "Ctrl-C pour arrêter.", ""]
+    lines += [
+        "",
+        "Double authentification (officier4) : ajoutez la clé "
+        f"{DEMO_TOTP_SECRET} à votre application d'authentification.",
+        "",
+        "Ctrl-C pour arrêter.",
+        "",
+    ]
     print("\n".join(lines), flush=True)
 
 

@@ -102,3 +102,15 @@ class ServiceClosed(Conflict):
     default_message = (
         "Le tchat est fermé pour le moment. En cas de danger, appelez le 17 ou le 112 (SMS au 114)."
     )
+
+
+class NotAboutDrugs(Conflict):
+    code = "not_about_drugs"
+    default_message = (
+        "Seule une conversation sur les stupéfiants peut devenir un signalement de point de deal."
+    )
+
+
+class AlreadyReported(Conflict):
+    code = "already_reported"
+    default_message = "Un signalement a déjà été créé depuis cette conversation."

@@ -18,6 +18,7 @@ from chalicelib.vocabulary import Outcome, PresenceStatus, Topic
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 CONVERSATION_ID = r"^[0-9a-f]{32}$"
 MAX_TEXT = settings().message_max_chars
+MAX_NOTE = 500
 
 
 class Frame(BaseModel):
@@ -107,7 +108,10 @@ class Presence(Frame):
 
 
 class TakeNext(Frame):
+    """« Prendre la suivante »; ``priority``: the urgent head of the queue, even at capacity."""
+
     type: Literal["take_next"]
+    priority: bool = False
 
 
 class Close(Frame):
@@ -125,3 +129,7 @@ class Transfer(Frame):
     type: Literal["transfer"]
     conversation_id: str = Field(pattern=CONVERSATION_ID)
     to_officer_id: str | None = Field(default=None, max_length=128)
+    # For the next officer only: kept in the conversation's history, never sent to the citizen.
+    note: str | None = Field(default=None, min_length=1, max_length=MAX_NOTE, pattern=VISIBLE)
+
+    _clean = field_validator("note")(clean_text)

@@ -16,9 +16,15 @@ from chalicelib.chat.errors import (
     TooManyConnections,
 )
 from chalicelib.chat.messages import SystemNote, add_system, announce, retention_ttl
-from chalicelib.chat.queue import broadcast_positions, conversation_view, dispatch, position_of
+from chalicelib.chat.queue import (
+    broadcast_positions,
+    conversation_view,
+    dispatch,
+    position_of,
+    tell_officers,
+)
 from chalicelib.chat.topics import EMERGENCY_MESSAGE, has_emergency_words, is_urgent
-from chalicelib.clock import day_of, now
+from chalicelib.clock import day_of, now, unit_hour
 from chalicelib.config import settings
 from chalicelib.models import ConditionFailed
 from chalicelib.models import conversation as conversations
@@ -37,6 +43,21 @@ from chalicelib.vocabulary import outcome_label
 
 RANK_REQUEUED, RANK_URGENT, RANK_NORMAL = 0, 1, 2
 RETRIES = 5
+# The sweeper's period (app.py: @app.schedule("rate(1 minute)")).
+SWEEP_EVERY_SECONDS = 60
+
+
+PREVIEW_CHARS = 80
+
+
+def preview_of(text: str | None) -> str | None:
+    """The first words of a first message, on one line, for the officers' view of the queue."""
+    if not text:
+        return None
+    line = " ".join(text.split())
+    if len(line) <= PREVIEW_CHARS:
+        return line
+    return line[: PREVIEW_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass(frozen=True)
@@ -77,6 +98,7 @@ def join(
         queue_pk="waiting",
         queue_sk=queue_key(RANK_URGENT if urgent else RANK_NORMAL, at, conversation_id),
         citizen_conns={connection_id: endpoint},
+        preview=preview_of(first_message),
         ttl=retention_ttl(at),
     )
     conversations.create(conversation)
@@ -103,7 +125,16 @@ def join(
         emergency = SystemNote(EMERGENCY_MESSAGE, data={"emergency": True})
         stored.append(add_system(conversation_id, emergency, at)[0])
     conversation.last_seq = int(stored[-1].seq) if stored else 0
-    counters.record("chat", {"started": 1, "started_urgent": int(urgent), f"topic.{topic}": 1}, at)
+    counters.record(
+        "chat",
+        {
+            "started": 1,
+            "started_urgent": int(urgent),
+            f"topic.{topic}": 1,
+            f"started.h{unit_hour(at):02d}": 1,  # shift planning: demand by hour (Paris)
+        },
+        at,
+    )
     count("ConversationStarted")
     return Joined(conversation, token, stored)
 
@@ -115,6 +146,7 @@ def after_join(conversation: Conversation, at: float | None = None) -> None:
         fresh = conversations.get(conversation.conversation_id)
         if fresh is not None and fresh.status == "waiting":
             sockets.to_citizen(fresh, position_of(fresh))
+            tell_officers()  # one more waiting (an urgent one is offered to all of them)
 
 
 def authenticate(conversation_id: str, token: str) -> Conversation:
@@ -243,9 +275,17 @@ def end_by_citizen(conversation_id: str, at: float | None = None) -> None:
 
 
 def requeue(
-    conversation_id: str, officer_id: str, at: float, *, reason: str, rank: int = RANK_REQUEUED
+    conversation_id: str,
+    officer_id: str,
+    at: float,
+    *,
+    reason: str,
+    rank: int = RANK_REQUEUED,
+    note: str | None = None,
+    not_for: str | None = None,
 ) -> bool:
-    """Give a conversation back to the queue (at the head by default) and tell the citizen."""
+    """Give a conversation back to the queue (at the head by default) and tell the citizen;
+    ``note`` is for the next officer only (never a message, never the transcript)."""
     for _ in range(RETRIES):
         officer = officers.get(officer_id)
         conversation = conversations.get(conversation_id)
@@ -257,13 +297,15 @@ def requeue(
         ):
             return False
         try:
-            requeue_tx(conversation, officer, at, rank=rank, reason=reason)
+            requeue_tx(
+                conversation, officer, at, rank=rank, reason=reason, note=note, not_for=not_for
+            )
         except Contention:
             continue
         counters.record("chat", {"requeued": 1}, at)
         text = (
-            "Le policier qui vous répondait a été déconnecté. Vous êtes replacé en tête "
-            "de file : un autre policier va vous répondre."
+            "Le policier qui vous répondait a été déconnecté : votre conversation passe à "
+            "un ou une collègue. Vous êtes en tête de la file, merci de patienter."
             if reason == "officer_gone"
             else "Votre conversation va être reprise par un autre policier. Merci de patienter."
         )
@@ -274,9 +316,15 @@ def requeue(
 
 
 def transfer(
-    conversation_id: str, officer_id: str, to_officer_id: str | None, at: float | None = None
-) -> None:
-    """Hand a conversation to another officer, or back to the queue; history is kept."""
+    conversation_id: str,
+    officer_id: str,
+    to_officer_id: str | None,
+    at: float | None = None,
+    note: str | None = None,
+) -> bool:
+    """Hand a conversation to another officer, or back to the queue, with an internal ``note``
+    for officers only; history is kept. Returns True when no other officer is online to
+    take it from the queue (the console says so)."""
     at = now() if at is None else at
     if to_officer_id is None or to_officer_id == "":
         conversation = conversations.get(conversation_id)
@@ -284,17 +332,14 @@ def transfer(
             raise ConversationNotFound()
         if conversation.officer_id != officer_id:
             raise NotYourConversation()
+        # Given back: at the head of the queue, not for this officer while another is online.
         if not requeue(
-            conversation_id,
-            officer_id,
-            at,
-            reason="transfer",
-            rank=RANK_URGENT if conversation.urgent else RANK_NORMAL,
+            conversation_id, officer_id, at, reason="transfer", note=note, not_for=officer_id
         ):
             raise ConversationClosed()
         counters.record("chat", {"transferred": 1}, at)
         dispatch(at)
-        return
+        return not any(other != officer_id for other in officers.online_ids())
     for _ in range(RETRIES):
         conversation, source = _held_by(conversation_id, officer_id)
         target = officers.get(to_officer_id)
@@ -305,20 +350,32 @@ def transfer(
         ):
             raise OfficerUnavailable()
         try:
-            transfer_tx(conversation_id, source, target, at)
+            transfer_tx(conversation_id, source, target, at, note)
         except Contention:
             continue
         counters.record("chat", {"transferred": 1}, at)
-        note = SystemNote("Un autre policier reprend votre conversation.")
-        announce(conversation_id, note, at, to_officer=False)
+        told = SystemNote("Un autre policier reprend votre conversation.")
+        announce(conversation_id, told, at, to_officer=False)
         sockets.to_officer(officer_id, outbound.conversation_removed(conversation_id, "transfer"))
         fresh = conversations.get(conversation_id)
         if fresh is not None:
             sockets.to_officer(
                 to_officer_id, outbound.conversation_assigned(conversation_view(fresh))
             )
-        return
+        return False
     raise Busy()
+
+
+def officer_sweep_age(grace_seconds: float, every_seconds: float = SWEEP_EVERY_SECONDS) -> float:
+    """How long an officer must have been gone for a sweep to requeue their conversations.
+
+    The grace period is a promise to the citizen: told and requeued *within* it. A sweep
+    runs every ``every_seconds``, so it takes those gone for at least ``grace − period``:
+    an officer gone at t is requeued by the first sweep after t + grace − period, that is
+    before t + grace (with the defaults, between 60 and 120 s after their last console
+    closed). The lead is at most half the grace, so a console that reloads is never taken;
+    the promise holds while sweeps run at least twice per grace period."""
+    return grace_seconds - min(every_seconds, grace_seconds / 2)
 
 
 def sweep(at: float | None = None) -> dict[str, int]:
@@ -340,7 +397,7 @@ def sweep(at: float | None = None) -> dict[str, int]:
                 abandoned += 1
             except (ConversationClosed, NotYourConversation, Busy):
                 pass
-    for officer_id in officers.gone_before(at - conf.officer_grace_seconds):
+    for officer_id in officers.gone_before(at - officer_sweep_age(conf.officer_grace_seconds)):
         officer = officers.get(officer_id)
         if officer is None or officer.sockets():
             continue

@@ -256,6 +256,14 @@ def read(conversation_id: str, reader: str, seq: int) -> ReadFrame:
 # -- officers ---------------------------------------------------------------------------
 
 
+class NoteView(TypedDict):
+    """An internal note a colleague left with a transfer or a requeue (officers only)."""
+
+    at: float
+    by: str
+    text: str
+
+
 class ConversationView(TypedDict):
     conversation_id: str
     status: str
@@ -267,6 +275,7 @@ class ConversationView(TypedDict):
     deferred: bool
     read_citizen: int
     messages: list[MessageFrame]
+    notes: list[NoteView]
 
 
 class ConversationAssignedFrame(TypedDict):
@@ -299,6 +308,7 @@ class QueueItem(TypedDict):
     topic: str
     urgent: bool
     waiting_seconds: int
+    preview: NotRequired[str]  # the first words of the first message (officers only)
 
 
 class QueueStateFrame(TypedDict):
@@ -330,6 +340,7 @@ class OkFrame(TypedDict):
     type: Literal["ok"]
     action: str
     conversation_id: str
+    alone: NotRequired[bool]
     ref: NotRequired[str]
 
 
@@ -347,6 +358,15 @@ def conversation_view(conversation: Conversation, messages: list[Message]) -> Co
         "deferred": bool(conversation.deferred),
         "read_citizen": int(conversation.read_citizen),
         "messages": [message(m) for m in messages if m.kind != "void"],
+        "notes": [
+            {
+                "at": float(event.get("at", 0)),
+                "by": str(event.get("by_name") or ""),
+                "text": str(event["note"]),
+            }
+            for event in conversation.history_list()
+            if event.get("note")
+        ],
     }
 
 
@@ -437,9 +457,14 @@ def taken(conversation_id: str, ref: str | None = None) -> TakenFrame:
     return frame
 
 
-def ok(action: str, conversation_id: str, ref: str | None = None) -> OkFrame:
-    """The answer to ``close`` and ``transfer``."""
+def ok(
+    action: str, conversation_id: str, ref: str | None = None, *, alone: bool = False
+) -> OkFrame:
+    """The answer to ``close`` and ``transfer`` (``alone``: given back to the queue while no
+    other officer is online — it may come back to the same officer)."""
     frame: OkFrame = {"type": "ok", "action": action, "conversation_id": conversation_id}
+    if alone:
+        frame["alone"] = True
     if ref:
         frame["ref"] = ref
     return frame

@@ -122,6 +122,7 @@ class QueueItem(Answer):
     topic: str
     urgent: bool
     waiting_seconds: int
+    preview: str | None = Field(None, description="Les premiers mots du premier message.")
 
 
 class QueueState(Answer):
@@ -200,9 +201,46 @@ class NowFigures(Answer):
     officers_online: int
 
 
+class HourSeries(Answer):
+    started: list[float] = Field(description="24 valeurs, de 0 h à 23 h (heure de Paris).")
+    assigned: list[float] = Field(description="Conversations prises par un policier, par heure.")
+
+
+class HourFigures(Answer):
+    day: str = Field(description="Le jour de l'unité (heure de Paris), YYYY-MM-DD.")
+    today: HourSeries
+    four_weeks: HourSeries = Field(description="Moyenne par jour des 28 jours précédents.")
+
+
 class ChatDashboard(Answer):
     keep_nulls = True
 
     days: list[DayFigures]
     totals: Totals
     now: NowFigures
+    hours: HourFigures
+
+
+class OfficerNow(Answer):
+    keep_nulls = True
+
+    officer_id: str
+    name: str
+    status: PresenceStatus
+    connected: bool = Field(description="Au moins une console ouverte.")
+    active_count: int
+    capacity: int
+    longest_reply_wait_seconds: int | None = Field(
+        None, description="La plus longue attente d'une réponse parmi ses conversations."
+    )
+
+
+class OfficersNow(Answer):
+    keep_nulls = True
+
+    items: list[OfficerNow]
+
+
+class ReportFromChat(Answer):
+    report_id: str
+    conversation_id: str

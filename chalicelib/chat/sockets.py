@@ -87,6 +87,7 @@ def officer_connected(identity: OfficerIdentity, connection_id: str, endpoint: s
         endpoint,
         settings().officer_capacity_default,
         now(),
+        display_name=identity.name,
         supervisor=identity.is_supervisor,
     )
 

@@ -65,6 +65,7 @@ class Officer(Model):
 
     officer_id = UnicodeAttribute(hash_key=True)
     username = UnicodeAttribute()
+    display_name = UnicodeAttribute(null=True)  # Cognito's `name`, from the console's id token
     # In the supervisors group, as the token of their last console socket said.
     supervisor = BooleanAttribute(default=False)
     status = UnicodeAttribute(default="offline")  # online | away | offline
@@ -83,6 +84,11 @@ class Officer(Model):
     presence = PresenceIndex()
     available = AvailableIndex()
     gone = GoneIndex()
+
+    @property
+    def shown_name(self) -> str:
+        """How colleagues see this officer: the display name, else the username."""
+        return str(self.display_name or self.username)
 
     def sockets(self) -> dict[str, str]:
         """The officer's open console sockets: connection id -> ``domainName|stage``."""
@@ -133,6 +139,7 @@ def attach_socket(
     default_capacity: int,
     at: float,
     *,
+    display_name: str = "",
     supervisor: bool = False,
 ) -> Officer:
     """Record an officer socket (creating the officer on first sight); clears ``gone``."""
@@ -158,6 +165,7 @@ def attach_socket(
     officer.update(
         actions=[
             Officer.username.set(username),
+            *([Officer.display_name.set(display_name)] if display_name else []),
             Officer.supervisor.set(supervisor),
             Officer.capacity.set(Officer.capacity | default_capacity),
             Officer.active_count.set(Officer.active_count | 0),
@@ -283,6 +291,11 @@ def online_count() -> int:
 def on_duty_count() -> int:
     """Officers online or away: on duty, whether or not they take conversations by themselves."""
     return int(Officer.presence.count("online")) + int(Officer.presence.count("away"))
+
+
+def online_ids() -> list[str]:
+    """Ids of officers online (one Query of the keys-only ``presence`` index)."""
+    return [item.officer_id for item in Officer.presence.query("online")]
 
 
 def with_presence() -> list[str]:

@@ -315,6 +315,9 @@ class ReportDetail(ReportSummary):
     photos: list[PhotoView]
     contact: ContactOut | None = None
     history: list[HistoryEntry]
+    conversation_id: str | None = Field(
+        None, description="Créé par un policier depuis cette conversation du chat."
+    )
 
 
 class StatusChangeIn(Body):

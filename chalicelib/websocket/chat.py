@@ -206,7 +206,7 @@ def on_presence(socket: Socket, parsed: Presence) -> None:
 
 
 def on_take_next(socket: Socket, parsed: TakeNext) -> None:
-    conversation_id = queue.take_next(_officer(socket))
+    conversation_id = queue.take_next(_officer(socket), priority=parsed.priority)
     socket.reply(outbound.taken(conversation_id, parsed.ref))
 
 
@@ -219,5 +219,7 @@ def on_close(socket: Socket, parsed: Close) -> None:
 
 def on_transfer(socket: Socket, parsed: Transfer) -> None:
     officer_id = _officer(socket)
-    lifecycle.transfer(parsed.conversation_id, officer_id, parsed.to_officer_id)
-    socket.reply(outbound.ok("transfer", parsed.conversation_id, parsed.ref))
+    alone = lifecycle.transfer(
+        parsed.conversation_id, officer_id, parsed.to_officer_id, note=parsed.note
+    )
+    socket.reply(outbound.ok("transfer", parsed.conversation_id, parsed.ref, alone=alone))

@@ -84,7 +84,7 @@ def test_a_whole_conversation_closed_with_an_orientation_is_counted_on_the_dashb
         # officer's own indicator age past the 3 s window first.
         time.sleep(3.2)
         citizen.typing()
-        box.get_by_text("La personne écrit…").wait_for()
+        box.get_by_text("L'usager écrit…").wait_for()
         seq = citizen.say("Hier soir devant la gare, il était attaché.")
         box.get_by_text("Hier soir devant la gare, il était attaché.").wait_for()
         citizen.read(seq)

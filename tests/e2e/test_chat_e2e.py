@@ -185,7 +185,7 @@ def test_three_officers_and_eight_citizens(platform: Platform) -> None:
             lambda f: (
                 f["type"] == "message"
                 and f["kind"] == "system"
-                and "replacé en tête de file" in f["text"]
+                and "passe à un ou une collègue" in f["text"]
             ),
             timeout=30,
         )
