@@ -23,13 +23,13 @@ class ConversationSummary(TypedDict):
     urgent: bool
     last_seq: int
     read_officer: int
+    deferred: bool  # a message left while closed: answered later, read with the code
 
 
 class JoinedFrame(ConversationSummary):
     type: Literal["joined"]
     token: str
     code: str
-    deferred: bool
     ref: NotRequired[str]
 
 
@@ -82,6 +82,7 @@ def _summary(conversation: Conversation) -> ConversationSummary:
         "urgent": bool(conversation.urgent),
         "last_seq": int(conversation.last_seq),
         "read_officer": int(conversation.read_officer or 0),
+        "deferred": bool(conversation.deferred),
     }
 
 
@@ -96,7 +97,6 @@ def joined(
             "type": "joined",
             "token": token,
             "code": code,
-            "deferred": bool(conversation.deferred),
             **_summary(conversation),
         },
     )

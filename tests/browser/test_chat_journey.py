@@ -136,6 +136,58 @@ def test_outside_the_hours_the_page_offers_what_is_open_now_and_no_queue_form(
     assert page.problems == []
 
 
+@pytest.fixture(scope="module")
+def closed_with_messages() -> Iterator[Platform]:
+    """Closed now (no opening day at all), but the service offers to leave a message."""
+    platform = start_platform(env={"CHAT_HOURS": "never", "CHAT_ASYNC_MESSAGES": "true"})
+    try:
+        yield platform
+    finally:
+        stop_platform(platform)
+
+
+def test_when_the_service_offers_it_a_message_is_left_with_a_code_to_read_the_answer(
+    closed_with_messages: Platform, browser: Any, context: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    platform = closed_with_messages
+    page = open_page(context)
+    page.goto(f"{platform.url}/discuter/?sujet=demarches", wait_until="networkidle")
+    closed = page.locator("[data-chat-service-closed]")
+    expect(closed.get_by_role("heading", name="Le tchat est fermé pour le moment")).to_be_visible()
+    expect(page.get_by_role("button", name="Commencer la conversation")).to_be_hidden()
+    closed.get_by_role("button", name="Laisser un message").click()
+    expect(page.get_by_role("heading", name="Laisser un message", exact=True).last).to_be_focused()
+    question = f"Comment renouveler ma carte d'identité ? ({uuid.uuid4().hex[:6]})"
+    page.get_by_label("Votre question (facultatif)").fill(question)
+    page.get_by_role("button", name="Envoyer mon message").click()
+    expect(page.locator("[data-chat-state]")).to_have_text(
+        re.compile(r"^Votre message est enregistré\. Un policier vous répondra à la réouverture")
+    )
+    code = page.locator("[data-chat-code]")
+    expect(code).to_have_text(re.compile(r"^[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$"))
+    assert axe_violations(page) == [], "message left"
+    value = code.inner_text().strip()
+    context.close()
+    # Later, from another device: the code opens the message (once), still waiting.
+    other = phone(browser)
+    try:
+        again = open_page(other)
+        again.goto(f"{platform.url}/discuter/", wait_until="networkidle")
+        again.get_by_label("Code de reprise").fill(value)
+        again.get_by_role("button", name="Reprendre la conversation").click()
+        expect(again.locator("[data-chat-log]")).to_contain_text(question)
+        assert texts(again).count(question) == 1, texts(again)
+        expect(again.locator("[data-chat-state]")).to_have_text(
+            re.compile(r"^Votre message est enregistré\.")
+        )
+        assert again.problems == []
+    finally:
+        other.close()
+    assert page.problems == []
+
+
 # -- help while waiting, the short code, tappable text -------------------------------------
 
 

@@ -146,6 +146,11 @@ def test_with_messages_offered_a_join_while_closed_is_a_message_left_that_is_nev
     person.disconnect()
     sweep(now() + 3600)  # far past the grace period
     assert status(aws)["waiting"] == 1
+    # Opened again by its code, it is still a message left (the page says so, not a queue).
+    back = Client(chat)
+    back.send({"type": "resume", "code": joined["code"], "last_seq": 0})
+    assert back.of_type("resumed")[0]["deferred"] is True
+    back.disconnect()
     # The next opening: an officer answers and closes; the citizen reads it days later.
     at_paris(dt.datetime(2025, 12, 26, 9, 5, tzinfo=PARIS).timestamp())
     agent = officer(chat, aws)
@@ -189,6 +194,11 @@ def test_the_code_resumes_the_conversation_on_another_device_with_every_message_
         {"type": "send", "conversation_id": conversation_id, "client_id": "o1", "text": "Où ?"}
     )
     person.disconnect()  # the tab is closed: its token is gone with it
+    # The officer is told the citizen left, and until when the citizen can come back.
+    from chalicelib.clock import now
+
+    away = [f for f in agent.of_type("citizen_status") if f["connected"] is False]
+    assert away and away[-1]["returns_until"] == pytest.approx(now() + 300, abs=5)
     phone = Client(chat)
     typed = joined["code"].lower().replace("-", " ")  # as someone would type it
     phone.send({"type": "resume", "code": typed, "last_seq": 0})

@@ -295,7 +295,7 @@ export class CitizenChat {
         conversationId: frame.conversation_id,
         token: frame.token,
         code: this.codeRequest,
-        deferred: false,
+        deferred: frame.deferred === true, // a message left: read later, not a queue place
         topic: frame.topic ?? null,
         lastSeq: 0,
         closing: null,
