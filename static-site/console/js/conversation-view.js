@@ -6,6 +6,7 @@
  * the page through text nodes.
  */
 
+import { linkify } from "/shared/js/linkify.js";
 import { OUTCOMES, PRESENCE, TOPICS } from "/shared/js/vocabulary.js";
 import { el, fieldError, options, replaceChildren, setText } from "./dom.js";
 import { savedWork, saveWork } from "./drafts.js";
@@ -534,7 +535,8 @@ export class ConversationView {
         el("time", {}, clock(message.sent_at)),
         sender === "officer" ? el("span", { className: "receipt" }, "Envoyé") : null,
       ),
-      el("p", { className: "text", dir: "auto" }, message.text),
+      // Addresses and help-line numbers tappable, as the citizen sees them (never HTML).
+      el("p", { className: "text", dir: "auto" }, linkify(String(message.text ?? ""), { hiddenClass: "visually-hidden" })),
     );
   }
 
