@@ -390,7 +390,7 @@ def test_a_new_conversation_pushed_to_an_online_officer_is_announced(
         citizen.close()
 
 
-def test_addresses_and_help_line_numbers_in_messages_can_be_tapped_in_the_console(
+def test_links_and_numbers_can_be_tapped_and_a_citizen_who_left_is_said_to_be_able_to_return(
     local_platform: Platform, officer_page: Any
 ) -> None:
     from playwright.sync_api import expect
@@ -417,5 +417,12 @@ def test_addresses_and_help_line_numbers_in_messages_can_be_tapped_in_the_consol
             "href", "tel:17"
         )
         assert message.locator("a").count() == 3  # « 2017 » is not a help line
+        status = panel(page, citizen.conversation_id).locator(".citizen-status")
+        expect(status).to_have_text("Usager en ligne.")
+        # The citizen's tab goes: « peut revenir » is said with until when, because it is true.
+        citizen.close()
+        expect(status).to_have_text(
+            re.compile(r"^Usager hors ligne : peut revenir avec son code jusqu'à \d\d:\d\d ;")
+        )
     finally:
         citizen.close()
