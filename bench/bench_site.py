@@ -1,5 +1,6 @@
-"""Citizen site: the heaviest page (HTML + CSS + JS, gzip), the number of pages, and search
-quality (share of realistic queries whose fiche comes first / in the first three).
+"""Citizen site: the heaviest page (HTML + CSS + JS, gzip), the number of pages, search
+quality (share of realistic queries whose fiche comes first / in the first three), and help
+while waiting (share of realistic first chat messages whose fiche is among the 3 suggested).
 
 Measured on static-site/dist, built first when missing. The budget is 60 KB per page
 (docs/site.md); pagefind's index chunks and WebAssembly are not counted. Search runs the built
@@ -24,6 +25,7 @@ def run() -> dict[str, float]:
 
     if not (DIST / "index.html").is_file():
         build_site(DIST)
+    from bench import waiting_suggestions
     from bench.search_quality import measure, rates
 
     weights = [page_weight(DIST, page) for page in site_pages(DIST)]
@@ -32,4 +34,5 @@ def run() -> dict[str, float]:
         "site.max_page_kb_gzip": round(heaviest / 1024, 2),
         "site.pages": len(weights),
         **rates(measure(DIST)),
+        **waiting_suggestions.rates(waiting_suggestions.measure(DIST)),
     }

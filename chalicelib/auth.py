@@ -175,3 +175,73 @@ def client_address(source_ip: str, forwarded_for: str, trusted_hops: int) -> str
     if forwarded and forwarded[-1] == source:
         forwarded.pop()
     return forwarded[-trusted_hops] if len(forwarded) >= trusted_hops else source
+
+
+# -- short codes -------------------------------------------------------------------------
+# A short code is what a citizen can read aloud, copy by hand or type on another device: a
+# few characters of an alphabet without 0/O, 1/I/L (31 symbols, ~4.95 bits each), shown in
+# groups of 4 or 5 (« K7MQ2-XH9PD »). Only its hash is stored; what it opens is looked up by
+# that hash (chalicelib/models/short_code.py), and lookups are rate-limited by their callers.
+
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+_SHORT_CODE_CONTEXT = "moncommissariat/short-code/v1:"
+_SEAL_CONTEXT = b"moncommissariat/short-code-seal/v1\x00"
+
+
+def new_short_code(length: int) -> str:
+    """A random short code of ``length`` symbols (normalised: no separators)."""
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(length))
+
+
+def display_short_code(code: str) -> str:
+    """A short code in groups, as people read it: 10 → 5-5, 12 → 4-4-4."""
+    size = 5 if len(code) % 5 == 0 else 4
+    return "-".join(code[i : i + size] for i in range(0, len(code), size))
+
+
+def normalise_short_code(text: str | None, length: int) -> str | None:
+    """What a person typed (spaces, dashes, lower case) as a code of ``length`` symbols, or
+    None when it cannot be one."""
+    if not text or len(text) > 4 * length:
+        return None
+    code = "".join(ch for ch in text.upper() if ch not in " -.\u00a0\u202f\t")
+    if len(code) != length or any(ch not in SHORT_CODE_ALPHABET for ch in code):
+        return None
+    return code
+
+
+def hash_short_code(code: str) -> str:
+    """What is stored for a short code: the SHA-256 of the normalised code, hex."""
+    return hashlib.sha256((_SHORT_CODE_CONTEXT + code).encode("ascii")).hexdigest()
+
+
+def _seal_key(code: str) -> bytes:
+    return hashlib.sha256(_SEAL_CONTEXT + code.encode("ascii")).digest()
+
+
+def seal_with_code(secret: str, code: str) -> str:
+    """``secret`` encrypted (AES-GCM) under a key derived from the short code: stored next to
+    the code's hash, it gives the secret back only to someone who has the code."""
+    import base64
+    import os
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    sealed = AESGCM(_seal_key(code)).encrypt(nonce, secret.encode("utf-8"), None)
+    return base64.b64encode(nonce + sealed).decode("ascii")
+
+
+def unseal_with_code(sealed: str, code: str) -> str | None:
+    """The secret back from :func:`seal_with_code`; None when the code does not open it."""
+    import base64
+    import binascii
+
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        raw = base64.b64decode(sealed)
+        return AESGCM(_seal_key(code)).decrypt(raw[:12], raw[12:], None).decode("utf-8")
+    except (InvalidTag, ValueError, binascii.Error):
+        return None

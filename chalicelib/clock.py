@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+# What citizens and officers read is in the service's time zone, whatever the server's.
+PARIS = ZoneInfo("Europe/Paris")
+DAY_NAMES = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTH_NAMES = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 
 
 class Clock(Protocol):
@@ -59,6 +79,11 @@ def day_of(at: float | None = None) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(now() if at is None else at))
 
 
+def local_time(at: float) -> dt.datetime:
+    """A moment in Paris time (summer time included)."""
+    return dt.datetime.fromtimestamp(at, PARIS)
+
+
 # The unit works on Paris time: shift planning counts by its hours.
 UNIT_TIMEZONE = "Europe/Paris"
 
@@ -98,5 +123,25 @@ def unit_day(at: float | None = None) -> str:
 
 
 def display_time(at: float) -> str:
-    """A moment as a reader sees it in a text document: ``31/12/2026 23:59`` (UTC)."""
-    return time.strftime("%d/%m/%Y %H:%M", time.gmtime(at))
+    """A moment as a reader sees it in a document: ``31/12/2026 23:59``, Paris time."""
+    return local_time(at).strftime("%d/%m/%Y %H:%M")
+
+
+def clock_text(hour: int, minute: int) -> str:
+    """« 8 h », « 23 h 05 »."""
+    return f"{hour} h" if minute == 0 else f"{hour} h {minute:02d}"
+
+
+def moment_text(at: float, *, year: bool = False) -> str:
+    """« lundi 22 décembre à 8 h » (« … 2025 à … » with ``year``), Paris time."""
+    local = local_time(at)
+    day = "1er" if local.day == 1 else str(local.day)
+    date = f"{DAY_NAMES[local.weekday()]} {day} {MONTH_NAMES[local.month - 1]}"
+    if year:
+        date += f" {local.year}"
+    return f"{date} à {clock_text(local.hour, local.minute)}"
+
+
+def local_iso(at: float) -> str:
+    """ISO 8601 in Paris time with its offset: ``2026-12-21T08:00:00+01:00``."""
+    return local_time(at).isoformat(timespec="seconds")

@@ -64,6 +64,20 @@ class Settings:
     citizen_grace_seconds: int
     officer_grace_seconds: int
     typing_throttle_seconds: int
+    # The citizen site's public address (https://…): site paths in transcripts are written on it.
+    site_url: str
+    # Service hours (chalicelib/chat/hours.py parses them) and what is offered when closed.
+    chat_hours: str
+    chat_holiday_hours: str
+    chat_closed_dates: str
+    chat_holiday_region: str
+    chat_async_messages: bool
+    # Short codes (chalicelib/chat/codes.py): how long a conversation's code opens it after it
+    # closed, and how many code lookups a client may make per window.
+    resume_code_hours_after_close: int
+    deferred_answer_days: int
+    code_lookups_per_client_per_window: int
+    code_lookup_window_seconds: int
     # HTTP limits.
     page_size_max: int
     # Reports and feedback (docs/reports.md).
@@ -137,6 +151,20 @@ def _load() -> Settings:
         citizen_grace_seconds=_int("CITIZEN_GRACE_SECONDS", 300),
         officer_grace_seconds=_int("OFFICER_GRACE_SECONDS", 120),
         typing_throttle_seconds=_int("TYPING_THROTTLE_SECONDS", 3),
+        site_url=_str("SITE_URL", ""),
+        # Open 24/7 unless a stage says otherwise: the local platform and the tests need it.
+        chat_hours=_str("CHAT_HOURS", "always"),
+        chat_holiday_hours=_str("CHAT_HOLIDAY_HOURS", "closed"),
+        chat_closed_dates=_str("CHAT_CLOSED_DATES", ""),
+        chat_holiday_region=_str("CHAT_HOLIDAY_REGION", ""),
+        chat_async_messages=_bool("CHAT_ASYNC_MESSAGES", False),
+        resume_code_hours_after_close=_int("RESUME_CODE_HOURS_AFTER_CLOSE", 6),
+        deferred_answer_days=_int("DEFERRED_ANSWER_DAYS", 7),
+        # Every client of the local platform is 127.0.0.1: see reports_per_client_per_window.
+        code_lookups_per_client_per_window=_int(
+            "CODE_LOOKUPS_PER_CLIENT_PER_WINDOW", 1000 if _str("STAGE") == "local" else 10
+        ),
+        code_lookup_window_seconds=_int("CODE_LOOKUP_WINDOW_SECONDS", 900),
         page_size_max=_int("PAGE_SIZE_MAX", 100),
         report_retention_days=_int("REPORT_RETENTION_DAYS", 365),
         survey_retention_days=_int("SURVEY_RETENTION_DAYS", 365),

@@ -204,10 +204,13 @@ def deploy(options: Options) -> Report:
     if missing:
         raise DeployError(f"stack outputs missing: {missing}")
 
-    # 2. The app's settings.
-    project.write_stage_environment(
-        stage, {env: outputs[key] for env, key in ENVIRONMENT_FROM_OUTPUTS.items()}
-    )
+    # 2. The app's settings. SITE_URL (the transcripts' links) is the distribution's address
+    # unless the stage names its own (a custom domain).
+    environment = {env: outputs[key] for env, key in ENVIRONMENT_FROM_OUTPUTS.items()}
+    site_domain = stack.distribution_domain(aws, outputs)
+    if site_domain and not project.environment(stage).get("SITE_URL"):
+        environment["SITE_URL"] = f"https://{site_domain}"
+    project.write_stage_environment(stage, environment)
     report.step(f".chalice/config.json: stage {stage}'s environment from the stack outputs")
 
     # 3. chalice deploy.

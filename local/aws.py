@@ -309,6 +309,7 @@ def app_environment(aws: LocalAws, public_url: str) -> dict[str, str]:
         "USER_POOL_CLIENT_ID": aws.client_id,
         "JWKS_URL": aws.jwks_url,
         "WEBSOCKET_ENDPOINT": public_url,
+        "SITE_URL": public_url,
         "SECRETS_ENDPOINT": aws.endpoint,
         **aws.secrets,
         # The local gateway plays CloudFront: it sends the origin secret and appends the

@@ -31,9 +31,11 @@ IDEMPOTENCY = Header(
 )
 TRACKING = Header(
     "X-Tracking-Code",
-    "Le code de suivi remis à l'envoi du signalement.",
+    "Le code de suivi remis à l'envoi du signalement (« K7MQ-2XH9-PD4R » ; les codes "
+    "de la première forme, « 12 caractères.43 caractères », restent valables). Essais "
+    "limités par client.",
     # Documented only: whether a code opens a report is the domain's answer (404, no hint).
-    pattern=r"^[0-9A-HJKMNP-TV-Z]{12}\.[A-Za-z0-9_-]{43}$",
+    pattern=r"^([0-9A-HJKMNP-TV-Z]{12}\.[A-Za-z0-9_-]{43}|[2-9A-HJKMNP-Za-hjkmnp-z -]{12,20})$",
     required=True,
     refusal=Unauthorized,
     missing="Le code de suivi est nécessaire (en-tête X-Tracking-Code).",
@@ -87,14 +89,14 @@ def submit_report(body: schemas.ReportIn, request: Request) -> schemas.Submitted
 @reports.get(
     "/reports/track",
     summary="Suivre un signalement avec son code de suivi",
-    errors=("not_found", "unauthorized"),
+    errors=("not_found", "unauthorized", "rate_limited"),
     headers=(TRACKING,),
 )
 def track_report(request: Request) -> schemas.TrackedReport:
     """The status of the one report a tracking code opens (and nothing else about it)."""
     from chalicelib.reports.intake import authorised_report
 
-    report = authorised_report(TRACKING.read(request))
+    report = authorised_report(TRACKING.read(request), client=client_address(request))
     return schemas.TrackedReport(
         status=report.status,
         status_label=label(REPORT_STATUSES, report.status),
@@ -107,7 +109,7 @@ def track_report(request: Request) -> schemas.TrackedReport:
     "/reports/{report_id}/photos",
     summary="Obtenir un envoi de photo (formulaire S3 pré-signé)",
     status=201,
-    errors=("not_found", "unauthorized", "conflict"),
+    errors=("not_found", "unauthorized", "conflict", "rate_limited"),
     headers=(TRACKING,),
 )
 def request_photo_upload(
@@ -117,7 +119,9 @@ def request_photo_upload(
     from chalicelib.reports.photos import request_upload
 
     code = TRACKING.read(request)
-    grant = request_upload(_report_id(report_id), code, body.content_type)
+    grant = request_upload(
+        _report_id(report_id), code, body.content_type, client=client_address(request)
+    )
     return schemas.PhotoUpload.model_validate(
         {
             "photo_id": grant.photo_id,
@@ -146,7 +150,9 @@ def complete_photo_upload(report_id: str, photo_id: str, request: Request) -> sc
 
     if len(photo_id) != PHOTO_ID_CHARS or not all(c in "0123456789abcdef" for c in photo_id):
         raise NotFound(NO_SUCH_PHOTO)
-    photo = complete_upload(_report_id(report_id), photo_id, TRACKING.read(request))
+    photo = complete_upload(
+        _report_id(report_id), photo_id, TRACKING.read(request), client=client_address(request)
+    )
     return schemas.PhotoDone.model_validate(
         {
             "photo_id": photo.photo_id,

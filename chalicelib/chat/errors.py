@@ -97,6 +97,13 @@ class TooManyConversations(RateLimited):
         )
 
 
+class ServiceClosed(Conflict):
+    code = "service_closed"
+    default_message = (
+        "Le tchat est fermé pour le moment. En cas de danger, appelez le 17 ou le 112 (SMS au 114)."
+    )
+
+
 class NotAboutDrugs(Conflict):
     code = "not_about_drugs"
     default_message = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from chalicelib.config import settings
 from chalicelib.fields import VISIBLE, Link, clean_text
@@ -48,12 +48,23 @@ class Join(Frame):
 
 
 class Resume(Frame):
-    """A citizen reattaches to a conversation after a reconnect or a reload."""
+    """A citizen reattaches to a conversation after a reconnect or a reload (its id and resume
+    token), or from another tab or device (its short ``code``, « K7MQ2-XH9PD »)."""
 
     type: Literal["resume"]
-    conversation_id: str = Field(pattern=CONVERSATION_ID)
-    token: str = Field(min_length=16, max_length=128)
+    conversation_id: str | None = Field(default=None, pattern=CONVERSATION_ID)
+    token: str | None = Field(default=None, min_length=16, max_length=128)
+    code: str | None = Field(default=None, min_length=1, max_length=40)
     last_seq: int = Field(ge=0, le=1_000_000)
+
+    @model_validator(mode="after")
+    def _one_key(self) -> Resume:
+        if self.code is not None:
+            if self.conversation_id is not None or self.token is not None:
+                raise ValueError("Donnez soit le code, soit la conversation et son jeton.")
+        elif self.conversation_id is None or self.token is None:
+            raise ValueError("Donnez le code de reprise, ou la conversation et son jeton.")
+        return self
 
 
 class Send(Frame):

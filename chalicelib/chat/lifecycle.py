@@ -76,8 +76,11 @@ def join(
     first_message: str | None,
     client_id: str | None,
     at: float | None = None,
+    *,
+    deferred: bool = False,
 ) -> Joined:
-    """Start an anonymous conversation on a citizen socket and queue it."""
+    """Start an anonymous conversation on a citizen socket and queue it (``deferred``: a
+    message left while the service is closed, answered when it opens)."""
     at = now() if at is None else at
     conversation_id = uuid.uuid4().hex
     token = new_secret()
@@ -87,6 +90,7 @@ def join(
         status="waiting",
         topic=topic,
         urgent=urgent,
+        deferred=deferred or None,
         token_hash=hash_secret(token),
         created_at=at,
         created_day=day_of(at),
@@ -382,8 +386,8 @@ def sweep(at: float | None = None) -> dict[str, int]:
     abandoned = requeued = 0
     for conversation_id in conversations.citizens_gone_before(at - conf.citizen_grace_seconds):
         conversation = conversations.get(conversation_id)
-        if conversation is None or conversation.connections():
-            continue
+        if conversation is None or conversation.connections() or conversation.deferred:
+            continue  # a deferred conversation's citizen reads the answer later
         if conversation.status == "waiting":
             abandoned += int(cancel(conversation, at, status="abandoned"))
         elif conversation.status == "active" and conversation.officer_id:

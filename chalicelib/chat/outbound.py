@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, NotRequired, TypedDict, cast
 
+from chalicelib.config import settings
 from chalicelib.models.conversation import Conversation, Message
 
 # -- citizens ---------------------------------------------------------------------------
@@ -22,11 +23,13 @@ class ConversationSummary(TypedDict):
     urgent: bool
     last_seq: int
     read_officer: int
+    deferred: bool  # a message left while closed: answered later, read with the code
 
 
 class JoinedFrame(ConversationSummary):
     type: Literal["joined"]
     token: str
+    code: str
     ref: NotRequired[str]
 
 
@@ -38,6 +41,7 @@ class Closing(TypedDict):
 class ResumedFrame(ConversationSummary):
     type: Literal["resumed"]
     closing: NotRequired[Closing]
+    token: NotRequired[str]
     ref: NotRequired[str]
 
 
@@ -78,22 +82,39 @@ def _summary(conversation: Conversation) -> ConversationSummary:
         "urgent": bool(conversation.urgent),
         "last_seq": int(conversation.last_seq),
         "read_officer": int(conversation.read_officer or 0),
+        "deferred": bool(conversation.deferred),
     }
 
 
-def joined(conversation: Conversation, token: str, ref: str | None = None) -> JoinedFrame:
-    """The answer to ``join``: the conversation and its resume token (shown once)."""
-    frame = cast("JoinedFrame", {"type": "joined", "token": token, **_summary(conversation)})
+def joined(
+    conversation: Conversation, token: str, code: str, ref: str | None = None
+) -> JoinedFrame:
+    """The answer to ``join``: the conversation, its resume token (kept by the tab) and its
+    short code (shown to the citizen, to come back from any tab or device)."""
+    frame = cast(
+        "JoinedFrame",
+        {
+            "type": "joined",
+            "token": token,
+            "code": code,
+            **_summary(conversation),
+        },
+    )
     if ref:
         frame["ref"] = ref
     return frame
 
 
-def resumed(conversation: Conversation, ref: str | None = None) -> ResumedFrame:
-    """The answer to ``resume``; a closed conversation carries its closing."""
+def resumed(
+    conversation: Conversation, ref: str | None = None, token: str | None = None
+) -> ResumedFrame:
+    """The answer to ``resume``; a closed conversation carries its closing; a resume by short
+    code carries the resume token the code opened."""
     frame = cast("ResumedFrame", {"type": "resumed", **_summary(conversation)})
     if conversation.status == "closed":
         frame["closing"] = {"outcome": conversation.outcome, "links": conversation.link_list()}
+    if token:
+        frame["token"] = token
     if ref:
         frame["ref"] = ref
     return frame
@@ -250,6 +271,8 @@ class ConversationView(TypedDict):
     urgent: bool
     created_at: float
     citizen_connected: bool
+    citizen_returns_until: float | None
+    deferred: bool
     read_citizen: int
     messages: list[MessageFrame]
     notes: list[NoteView]
@@ -275,6 +298,9 @@ class CitizenStatusFrame(TypedDict):
     type: Literal["citizen_status"]
     conversation_id: str
     connected: bool
+    # Not connected: until when the citizen can come back (their code or their tab) before
+    # the sweeper closes the conversation; None for a message left (answered later).
+    returns_until: NotRequired[float | None]
 
 
 class QueueItem(TypedDict):
@@ -320,6 +346,7 @@ class OkFrame(TypedDict):
 
 def conversation_view(conversation: Conversation, messages: list[Message]) -> ConversationView:
     """A conversation as an officer's console holds it, with its messages so far."""
+    grace_seconds = settings().citizen_grace_seconds
     return {
         "conversation_id": conversation.conversation_id,
         "status": conversation.status,
@@ -327,6 +354,8 @@ def conversation_view(conversation: Conversation, messages: list[Message]) -> Co
         "urgent": bool(conversation.urgent),
         "created_at": float(conversation.created_at),
         "citizen_connected": bool(conversation.connections()),
+        "citizen_returns_until": returns_until(conversation, grace_seconds),
+        "deferred": bool(conversation.deferred),
         "read_citizen": int(conversation.read_citizen),
         "messages": [message(m) for m in messages if m.kind != "void"],
         "notes": [
@@ -359,9 +388,27 @@ def conversation_removed(conversation_id: str, reason: str) -> ConversationRemov
     return {"type": "conversation_removed", "conversation_id": conversation_id, "reason": reason}
 
 
-def citizen_status(conversation_id: str, *, connected: bool) -> CitizenStatusFrame:
-    """The citizen of a held conversation is connected again, or has no socket left."""
-    return {"type": "citizen_status", "conversation_id": conversation_id, "connected": connected}
+def citizen_status(
+    conversation_id: str, *, connected: bool, returns_until: float | None = None
+) -> CitizenStatusFrame:
+    """The citizen of a held conversation is connected again, or has no socket left (and
+    until when they can come back)."""
+    frame: CitizenStatusFrame = {
+        "type": "citizen_status",
+        "conversation_id": conversation_id,
+        "connected": connected,
+    }
+    if not connected:
+        frame["returns_until"] = returns_until
+    return frame
+
+
+def returns_until(conversation: Conversation, grace_seconds: int) -> float | None:
+    """Until when a disconnected citizen can come back before the conversation is closed;
+    None when connected, or for a message left (never closed for being away)."""
+    if conversation.connections() or conversation.deferred or not conversation.gone_at:
+        return None
+    return float(conversation.gone_at) + grace_seconds
 
 
 def queue_state(

@@ -24,12 +24,24 @@ MAX_CONVERSATION_ID = 64
 
 
 def public_status() -> dict[str, Any]:
-    """Officers online, people waiting and the estimated wait (two COUNT queries)."""
+    """Whether someone answers now (service hours, officers on duty), the next opening, the
+    hours, officers online, people waiting and the estimated wait."""
+    from chalicelib.chat.hours import iso_local, opening
+
     online = officers.online_count()
     waiting = conversations.waiting_count()
+    service = opening()
+    # « Away » officers are on duty (they take the next conversation by hand): the chat is
+    # open while one is; with nobody on duty nobody would answer, and the page says so.
+    on_duty = officers.on_duty_count() if service.within_hours else 0
     return {
-        "open": online > 0,
+        "open": service.within_hours and on_duty > 0,
+        "within_hours": service.within_hours,
+        "next_opening": iso_local(service.next_opening),
+        "hours": service.hours,
+        "messages": service.messages,
         "officers_online": online,
+        "officers_on_duty": on_duty,
         "waiting": waiting,
         "estimated_wait_seconds": estimate_seconds(waiting, online, mean_handle_seconds()),
     }

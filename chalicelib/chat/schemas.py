@@ -11,10 +11,53 @@ DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class PublicStatus(Answer):
-    open: bool
+    keep_nulls = True
+
+    open: bool = Field(description="Un policier peut répondre maintenant (heures et présence).")
+    within_hours: bool = Field(description="Dans les heures de service.")
+    next_opening: str | None = Field(
+        None, description="Prochaine ouverture, ISO 8601 heure de Paris (null si ouvert)."
+    )
+    hours: list[str] = Field(description="Les heures de service, en phrases.")
+    messages: bool = Field(description="« Laisser un message » est proposé hors des heures.")
     officers_online: int
+    officers_on_duty: int = Field(description="Policiers en ligne ou en pause.")
     waiting: int
     estimated_wait_seconds: int
+
+
+class TranscriptLink(Answer):
+    label: str
+    url: str
+
+
+class TranscriptMessage(Answer):
+    seq: int
+    sender: str
+    speaker: str = Field(description="Vous, Policier ou Information.")
+    at: str = Field(description="ISO 8601, heure de Paris.")
+    time: str = Field(description="« 24/12/2025 23:22 », heure de Paris.")
+    text: str
+
+
+class Transcript(Answer):
+    """A conversation as a citizen can print it and bring it to a commissariat."""
+
+    keep_nulls = True
+
+    service: str
+    reference: str = Field(description="« MC-20251224-3F2A9C » : le jour et le début de l'id.")
+    topic: str
+    status: str
+    started: str = Field(description="« mercredi 24 décembre 2025 à 23 h 22 ».")
+    ended: str | None = None
+    time_zone: str
+    officer: str | None = Field(None, description="Qui a répondu : un libellé, jamais un nom.")
+    outcome: str | None = None
+    outcome_label: str | None = None
+    links: list[TranscriptLink]
+    messages: list[TranscriptMessage]
+    emergency: str
 
 
 class HistoryQuery(PageQuery):

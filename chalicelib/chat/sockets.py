@@ -100,9 +100,14 @@ def citizen_left(conversation_id: str, connection_id: str) -> None:
         and not conversation.connections()
         and conversation.status == "active"
     ):
+        until = outbound.returns_until(conversation, settings().citizen_grace_seconds)
+        # The officer is told until when the citizen can come back (their code opens the
+        # conversation from any device), never « she can come back » without a limit.
         to_officer(
             conversation.officer_id,
-            outbound.citizen_status(conversation.conversation_id, connected=False),
+            outbound.citizen_status(
+                conversation.conversation_id, connected=False, returns_until=until
+            ),
         )
 
 

@@ -16,6 +16,7 @@ from chalicelib.models.report import (
     ReportPhoto,
     SpotItem,
 )
+from chalicelib.models.short_code import ShortCode
 
 __all__ = [
     "CannedResponse",
@@ -33,6 +34,7 @@ __all__ = [
     "ReportEvent",
     "ReportItem",
     "ReportPhoto",
+    "ShortCode",
     "SpotItem",
     "Volunteer",
     "bind_models",

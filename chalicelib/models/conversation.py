@@ -101,6 +101,8 @@ class Conversation(Model):
     status = UnicodeAttribute()  # waiting | active | closed | cancelled | abandoned
     topic = UnicodeAttribute()
     urgent = BooleanAttribute(default=False)
+    # A message left while the service was closed: never abandoned, answered later.
+    deferred = BooleanAttribute(null=True)
     token_hash = UnicodeAttribute()
     created_at = NumberAttribute()
     created_day = UnicodeAttribute()

@@ -300,6 +300,11 @@ def online_count() -> int:
     return int(Officer.presence.count("online"))
 
 
+def on_duty_count() -> int:
+    """Officers online or away: on duty, whether or not they take conversations by themselves."""
+    return int(Officer.presence.count("online")) + int(Officer.presence.count("away"))
+
+
 def online_ids() -> list[str]:
     """Ids of officers online (one Query of the keys-only ``presence`` index)."""
     return [item.officer_id for item in Officer.presence.query("online")]

@@ -73,25 +73,43 @@ def _window(name: str, subject: str, window_seconds: int, at: float) -> tuple[st
     return f"{name}#{client_digest(name, subject)}#{window}", (window + 1) * window_seconds
 
 
-def over_limit(name: str, subject: str, limit: int, window_seconds: int) -> int | None:
-    """Count one request of ``subject`` against the limit ``name``: None when counted, else
-    the seconds left in the window (nothing counted)."""
+def _count(name: str, subject: str, limit: int, window_seconds: int) -> tuple[str, int | None]:
+    """Count one request of ``subject`` against the limit ``name``: the counter's key, and
+    None when counted, else the seconds left in the window (nothing counted)."""
     at = now()
     key, window_end = _window(name, subject, window_seconds, at)
     # The item outlives its window a little, so a late reader never sees a reset counter.
     if hit(key, limit, expires_at=window_end + window_seconds):
-        return None
-    return max(1, math.ceil(window_end - at))
+        return key, None
+    return key, max(1, math.ceil(window_end - at))
 
 
-def enforce(name: str, subject: str, limit: int, window_seconds: int, message: str) -> None:
+def over_limit(name: str, subject: str, limit: int, window_seconds: int) -> int | None:
+    """Count one request of ``subject`` against the limit ``name``: None when counted, else
+    the seconds left in the window (nothing counted)."""
+    return _count(name, subject, limit, window_seconds)[1]
+
+
+def enforce(name: str, subject: str, limit: int, window_seconds: int, message: str) -> str:
     """Count one request of ``subject`` against the limit ``name``; RateLimited when over.
 
-    The answer's ``Retry-After`` is the time left in the current window.
+    The answer's ``Retry-After`` is the time left in the current window. Returns the counter's
+    key, for :func:`give_back`.
     """
-    retry_after = over_limit(name, subject, limit, window_seconds)
+    key, retry_after = _count(name, subject, limit, window_seconds)
     if retry_after is not None:
         raise RateLimited(retry_after, message)
+    return key
+
+
+def give_back(key: str) -> None:
+    """Uncount a hit :func:`enforce` counted (a limit on failures only: the attempt
+    succeeded). The same counter, even if its window ended meanwhile."""
+    try:
+        RateWindow(key).update(actions=[RateWindow.hits.add(-1)], condition=RateWindow.hits > 0)
+    except UpdateError as error:
+        if not is_condition_failure(error):
+            raise
 
 
 def tally(name: str, subject: str, window_seconds: int) -> int:

@@ -25,6 +25,7 @@ from chalicelib.models.base import (
     register,
     transaction,
 )
+from chalicelib.models.short_code import ShortCode
 
 REPORT_SK = "report"
 SPOT_SK = "spot"
@@ -177,8 +178,14 @@ def _alive(ttl: float | None) -> bool:
     return ttl is not None and ttl > now()
 
 
-def create_report(report: ReportItem, spot: SpotUpdate, contact: ReportContact | None) -> None:
-    """Store a new report and count it on its spot, all or nothing (one TransactWriteItems)."""
+def create_report(
+    report: ReportItem,
+    spot: SpotUpdate,
+    contact: ReportContact | None,
+    code: ShortCode | None = None,
+) -> None:
+    """Store a new report, its tracking code's lookup item, and count it on its spot, all or
+    nothing (one TransactWriteItems). ReportIdTaken when the id or the code is taken."""
     actions: list[Action] = [
         SpotItem.report_count.add(1),
         SpotItem.first_at.set(SpotItem.first_at | spot.at),
@@ -194,6 +201,8 @@ def create_report(report: ReportItem, spot: SpotUpdate, contact: ReportContact |
             tx.update(SpotItem(spot_pk(spot.spot_id), SPOT_SK), actions=actions)
             if contact is not None:
                 tx.save(contact, condition=ReportContact.pk.does_not_exist())
+            if code is not None:
+                tx.save(code, condition=ShortCode.code_hash.does_not_exist())
     except TransactWriteError as error:
         if any(cancelled_on_condition(error)):
             raise ReportIdTaken() from error

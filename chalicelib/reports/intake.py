@@ -1,8 +1,11 @@
 """Filing a report: idempotent, rate-limited, grouped by spot; and the citizen's tracking code.
 
-The tracking code is ``<report id>.<secret>``: the id finds the report with one
-GetItem, the secret proves the right to see it. Only the SHA-256 of the
-secret is stored with the report.
+The tracking code is a short code of 12 symbols (« K7MQ-2XH9-PD4R »: chalicelib/auth.py, no
+0/O/1/I/L, 59 bits) that a person can copy by hand or read over the phone. Only its hash is
+stored: in the ``codes`` table (hash → report id, written in the report's own transaction)
+and with the report. Lookups by short code are limited per client (wrong ones counted, right
+ones given back). Codes of the first format, ``<report id>.<secret>`` (56 characters), keep
+working: the id finds the report with one GetItem, the secret's SHA-256 is compared.
 
 A retried submission (same ``Idempotency-Key``) must answer the same code, so
 powertools keeps the first answer in the ``idempotency`` table for an hour —
@@ -22,7 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
-from chalicelib.auth import hash_secret, new_secret, secret_matches
+from chalicelib.auth import (
+    display_short_code,
+    hash_secret,
+    hash_short_code,
+    new_short_code,
+    normalise_short_code,
+    secret_matches,
+)
 from chalicelib.clock import iso_time, now
 from chalicelib.config import settings
 from chalicelib.errors import Conflict, NotFound
@@ -39,6 +49,8 @@ from chalicelib.models.report import (
 )
 from chalicelib.models.report_idempotency import persistence_layer
 from chalicelib.models.report_index import REPORT_INDEXES, SPOT_INDEXES, index_keys
+from chalicelib.models.short_code import get as get_short_code
+from chalicelib.models.short_code import short_code_item
 from chalicelib.reports.location import departement, spot_for
 from chalicelib.stats.counters import record
 from chalicelib.vocabulary import INITIAL_STATUS
@@ -51,6 +63,8 @@ _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 REPORT_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{12}$")
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 _CODE = re.compile(r"^(?P<report_id>[0-9A-HJKMNP-TV-Z]{12})\.(?P<secret>[A-Za-z0-9_-]{43})$")
+TRACKING_CODE_LENGTH = 12
+CODE_KIND = "report"
 COORDINATE_DECIMALS = 6
 _SEAL_CONTEXT = b"moncommissariat/tracking-code-seal/v1\x00"
 
@@ -59,6 +73,9 @@ TOO_MANY_REPORTS = (
     "Vous avez envoyé beaucoup de signalements en peu de temps. Réessayez un peu plus tard."
 )
 TOO_MANY_ATTEMPTS = "Trop de tentatives d'envoi pour ce signalement. Réessayez plus tard."
+TOO_MANY_LOOKUPS = (
+    "Trop de codes de suivi essayés en peu de temps. Vérifiez le code et réessayez plus tard."
+)
 
 
 @dataclass(frozen=True)
@@ -73,10 +90,6 @@ class Submitted:
 def new_report_id() -> str:
     """A random report id: 12 characters of Crockford base 32 (60 bits)."""
     return "".join(secrets.choice(_ID_ALPHABET) for _ in range(12))
-
-
-def tracking_code(report_id: str, secret: str) -> str:
-    return f"{report_id}.{secret}"
 
 
 def _seal_key(idempotency_key: str) -> bytes:
@@ -139,10 +152,10 @@ def submit(
             conf.rate_window_seconds,
             TOO_MANY_REPORTS,
         )
-        report_id, secret, received_at = _create(report)
+        report_id, code, received_at = _create(report)
         return {
             "report_id": report_id,
-            "sealed": seal(secret, idempotency_key),
+            "sealed": seal(code, idempotency_key),
             "received_at": received_at,
         }
 
@@ -170,7 +183,7 @@ def submit(
         ) from error
     return Submitted(
         report_id=stored["report_id"],
-        tracking_code=tracking_code(stored["report_id"], unseal(stored["sealed"], idempotency_key)),
+        tracking_code=unseal(stored["sealed"], idempotency_key),
         received_at=stored["received_at"],
     )
 
@@ -178,12 +191,12 @@ def submit(
 def file_for_officer(report: ReportInput, conversation_id: str) -> str:
     """A report an officer files from a chat conversation (no tracking code: nobody outside
     follows it); returns its id. It enters the triage queue like any other."""
-    report_id, _secret, _received = _create(report, conversation_id)
+    report_id, _code, _received = _create(report, conversation_id)
     return report_id
 
 
 def _create(report: ReportInput, conversation_id: str | None = None) -> tuple[str, str, str]:
-    """Store a new report (and count it on its spot); returns id, secret and time.
+    """Store a new report (and count it on its spot); returns id, tracking code and time.
     ``conversation_id``: filed by an officer from that chat conversation."""
     conf = settings()
     at = now()
@@ -196,7 +209,6 @@ def _create(report: ReportInput, conversation_id: str | None = None) -> tuple[st
     dept = departement(location.postcode)
     spot = spot_for(report.kind, location.postcode, location.address, lat, lon)
     ttl = int(at) + conf.report_retention_days * 86400
-    secret = new_secret()
     spot_row: dict[str, Any] = {
         "spot_id": spot.spot_id,
         "kind": report.kind,
@@ -225,6 +237,8 @@ def _create(report: ReportInput, conversation_id: str | None = None) -> tuple[st
     details = report.details.model_dump(mode="json", exclude_none=True) if report.details else {}
     for _attempt in range(3):
         report_id = new_report_id()
+        code = new_short_code(TRACKING_CODE_LENGTH)
+        code_hash = hash_short_code(code)
         row = {
             "report_id": report_id,
             "kind": report.kind,
@@ -257,7 +271,7 @@ def _create(report: ReportInput, conversation_id: str | None = None) -> tuple[st
             observed=report.observed.model_dump(mode="json", exclude_none=True),
             details=details,
             description=report.description.strip(),
-            tracking_hash=hash_secret(secret),
+            tracking_hash=code_hash,
             spot_id=spot.spot_id,
             photo_slots=0,
             conversation_id=conversation_id,
@@ -277,25 +291,50 @@ def _create(report: ReportInput, conversation_id: str | None = None) -> tuple[st
                 ttl=min(ttl, int(at) + conf.personal_data_retention_days * 86400),
             )
         try:
-            create_report(item, spot_update, contact)
+            create_report(
+                item, spot_update, contact, short_code_item(code_hash, CODE_KIND, report_id, ttl)
+            )
         except ReportIdTaken:
-            continue
+            continue  # the id or the code was taken: draw both again
         record("reports", {"received": 1, f"received.{report.kind}": 1, "entered.recu": 1})
-        return report_id, secret, received_at
+        return report_id, display_short_code(code), received_at
     raise Conflict("Le signalement n'a pas pu être enregistré. Réessayez.")  # pragma: no cover
 
 
-def authorised_report(code: str | None, report_id: str | None = None) -> ReportItem:
+def authorised_report(
+    code: str | None, report_id: str | None = None, *, client: str = ""
+) -> ReportItem:
     """The report a tracking code opens (and only if it is ``report_id``, when given).
 
     Every failure — malformed code, unknown report, wrong secret, another
-    report's code — is the same NotFound, so a refusal gives no hint.
+    report's code — is the same NotFound, so a refusal gives no hint. A short code is
+    counted against ``client``'s wrong lookups (RateLimited past the limit).
     """
     match = _CODE.match(code or "")
-    if match is None or (report_id is not None and match["report_id"] != report_id):
+    if match is None:
+        return _by_short_code(code or "", report_id, client)
+    if report_id is not None and match["report_id"] != report_id:
         raise NotFound(NO_SUCH_REPORT)
     report = get_report(match["report_id"])
     stored = report.tracking_hash if report is not None else hash_secret("")
     if not secret_matches(match["secret"], stored) or report is None:
         raise NotFound(NO_SUCH_REPORT)
+    return report
+
+
+def _by_short_code(code: str, report_id: str | None, client: str) -> ReportItem:
+    conf = settings()
+    counted = ratelimit.enforce(
+        "code-lookup",
+        client or "unknown",
+        conf.code_lookups_per_client_per_window,
+        conf.code_lookup_window_seconds,
+        TOO_MANY_LOOKUPS,
+    )
+    normal = normalise_short_code(code, TRACKING_CODE_LENGTH)
+    item = get_short_code(hash_short_code(normal)) if normal else None
+    report = get_report(item.target) if item is not None and item.kind == CODE_KIND else None
+    if report is None or (report_id is not None and report.report_id != report_id):
+        raise NotFound(NO_SUCH_REPORT)
+    ratelimit.give_back(counted)
     return report

@@ -50,10 +50,12 @@ class UploadGrant:
     content_type: str
 
 
-def request_upload(report_id: str, code: str | None, content_type: str) -> UploadGrant:
+def request_upload(
+    report_id: str, code: str | None, content_type: str, *, client: str = ""
+) -> UploadGrant:
     """Reserve a photo slot of the report the code opens; Conflict when none is left."""
     conf = settings()
-    report = authorised_report(code, report_id)
+    report = authorised_report(code, report_id, client=client)
     if report.status not in PHOTOS_OPEN_STATUSES:
         raise Conflict("Ce signalement est déjà traité : il n'accepte plus de photos.")
     photo_id = secrets.token_hex(PHOTO_ID_CHARS // 2)
@@ -86,10 +88,12 @@ def request_upload(report_id: str, code: str | None, content_type: str) -> Uploa
     )
 
 
-def complete_upload(report_id: str, photo_id: str, code: str | None) -> ReportPhoto:
+def complete_upload(
+    report_id: str, photo_id: str, code: str | None, *, client: str = ""
+) -> ReportPhoto:
     """Clean an uploaded photo; idempotent (a photo already cleaned is just returned)."""
     conf = settings()
-    authorised_report(code, report_id)
+    authorised_report(code, report_id, client=client)
     photo = get_photo(report_id, photo_id)
     if photo is None:
         raise NotFound(NO_SUCH_PHOTO)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.chat import lifecycle, limits, outbound, presence, queue, relay
+from chalicelib.chat import codes, hours, lifecycle, limits, outbound, presence, queue, relay
 from chalicelib.chat.errors import (
     AlreadyJoined,
     CitizensOnly,
@@ -136,6 +136,7 @@ def on_join(socket: Socket, parsed: Join) -> None:
     connection = _citizen(socket)
     if connection.conversation_id:
         raise AlreadyJoined()
+    deferred = hours.admit_join()  # outside the service hours: refused, or a message left
     # Per-source limits (chalicelib/chat/limits.py): a socket stored before sources were
     # recorded counts as its own source.
     admission = limits.admit_join(
@@ -143,14 +144,20 @@ def on_join(socket: Socket, parsed: Join) -> None:
     )
     try:
         joined = lifecycle.join(
-            socket.connection_id, socket.endpoint, parsed.topic, parsed.text, parsed.client_id
+            socket.connection_id,
+            socket.endpoint,
+            parsed.topic,
+            parsed.text,
+            parsed.client_id,
+            deferred=deferred,
         )
     except Exception:
         limits.release(admission)
         raise
     limits.joined(admission, joined.conversation.conversation_id)
     conversation = joined.conversation
-    socket.reply(outbound.joined(conversation, joined.token, parsed.ref))
+    code = codes.issue(conversation, joined.token)
+    socket.reply(outbound.joined(conversation, joined.token, code, parsed.ref))
     if joined.messages:
         send_history(socket, conversation.conversation_id, joined.messages)
     lifecycle.after_join(conversation)
@@ -158,16 +165,19 @@ def on_join(socket: Socket, parsed: Join) -> None:
 
 def on_resume(socket: Socket, parsed: Resume) -> None:
     connection = _citizen(socket)
-    if connection.conversation_id and connection.conversation_id != parsed.conversation_id:
+    if parsed.code is not None:
+        # From another tab or device: the code opens the conversation and its token.
+        # Lookups are counted per source: the keyed digest of the address stored at $connect.
+        conversation_id, token = codes.open_with(parsed.code, connection.source or socket.client)
+    else:
+        conversation_id, token = str(parsed.conversation_id), str(parsed.token)
+    if connection.conversation_id and connection.conversation_id != conversation_id:
         raise AlreadyJoined()
     conversation, missed = lifecycle.resume(
-        socket.connection_id,
-        socket.endpoint,
-        parsed.conversation_id,
-        parsed.token,
-        parsed.last_seq,
+        socket.connection_id, socket.endpoint, conversation_id, token, parsed.last_seq
     )
-    socket.reply(outbound.resumed(conversation, parsed.ref))
+    by_code = token if parsed.code is not None else None
+    socket.reply(outbound.resumed(conversation, parsed.ref, token=by_code))
     send_history(socket, conversation.conversation_id, missed)
     if conversation.status == "waiting":
         socket.reply(queue.position_of(conversation))

@@ -45,6 +45,7 @@ class Socket:
     connection_id: str
     domain_name: str
     stage: str
+    source_ip: str = ""
     _stored: Connection | None = None
     _loaded: bool = False
 
@@ -56,6 +57,12 @@ class Socket:
     def endpoint(self) -> str:
         """How this socket's API is recorded next to its id (chalicelib/chat/sockets.py)."""
         return sockets.endpoint_of(self.domain_name, self.stage)
+
+    @property
+    def client(self) -> str:
+        """Who is behind the socket, for per-client limits: the address API Gateway saw (the
+        WebSocket API is reached directly), or the socket itself when none was given."""
+        return self.source_ip or f"socket:{self.connection_id}"
 
     @property
     def stored(self) -> Connection | None:
@@ -90,10 +97,12 @@ class UnknownFrame(DomainError):
 
 def _socket(event: Mapping[str, Any]) -> Socket:
     context = event.get("requestContext") or {}
+    identity = context.get("identity") or {}
     return Socket(
         connection_id=str(context.get("connectionId", "")),
         domain_name=str(context.get("domainName", "")),
         stage=str(context.get("stage", "")),
+        source_ip=str(identity.get("sourceIp") or "") if isinstance(identity, dict) else "",
     )
 
 

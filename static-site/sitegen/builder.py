@@ -34,6 +34,7 @@ from sitegen.console import copy_console
 from sitegen.content import CATEGORIES, Fiche, Page, load_fiches, load_pages
 from sitegen.forms import write_form_pages
 from sitegen.helplines import HelpLines, load_help_lines
+from sitegen.helplines import write_js_module as write_help_lines_module
 from sitegen.links import broken_links
 from sitegen.orientation import Orientation, load_orientation, tree_json
 from sitegen.render import make_environment
@@ -319,9 +320,11 @@ def build_site(
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
         shutil.copytree(sources.assets, staging / "assets")
-        # The JS modules both apps import (/shared/js/…), and the vocabulary generated for them.
+        # The JS modules both apps import (/shared/js/…), and the vocabulary and help lines
+        # generated for them.
         shutil.copytree(sources.shared, staging / "shared")
         write_js_module(staging)
+        write_help_lines_module(staging, help_lines)
         if sources.console.is_dir():
             copy_console(sources.console, staging / "console")
         writer = _Writer(staging, sources)

@@ -134,6 +134,17 @@ class Officer:
 
 
 @contextmanager
+def on_duty(platform: Platform, username: str = "officier1") -> Iterator[Officer]:
+    """An officer « away » for the duration: on duty, so /discuter/ offers the chat, but never
+    assigned anything by itself."""
+    driven = Officer(platform, username)
+    try:
+        yield driven
+    finally:
+        driven.leave()
+
+
+@contextmanager
 def officer(platform: Platform, username: str = "officier2") -> Iterator[Officer]:
     driven = Officer(platform, username)
     try:

@@ -25,6 +25,7 @@ from tests.browser.chat_pages import (
     axe_violations,
     new_context,
     officer,
+    on_duty,
     saved_chat,
     wait_conversation_id,
     watch,
@@ -35,6 +36,13 @@ from tests.local_platform import Platform
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def someone_on_duty(local_platform: Platform) -> Iterator[None]:
+    """Nobody on duty means no chat offered (test_chat_journey.py): officier1 stays « away »."""
+    with on_duty(local_platform):
+        yield
 
 
 @pytest.fixture
@@ -103,7 +111,7 @@ def test_a_whole_conversation_with_an_officer_including_a_reload(
     # Waiting: position and wait, in words; the first message is shown once.
     state = page.locator("[data-chat-state]")
     expect(state).to_have_text(
-        re.compile(r"Vous êtes en tête de la file\.|\d+ personnes? attend(ent)? avant vous\.")
+        re.compile(r"(Vous êtes la prochaine personne|\d+ personnes? avant vous)\.")
     )
     expect(page.locator("[data-chat-log] .message--citoyen .message__texte")).to_have_text(first)
     saved = saved_chat(page)
@@ -191,15 +199,17 @@ def test_a_whole_conversation_with_an_officer_including_a_reload(
         expect(link).to_have_attribute(
             "href", "https://plainte-en-ligne.masecurite.interieur.gouv.fr/"
         )
+        # The site's own pages are made absolute, and every link shows where it leads.
         expect(closed.get_by_role("link", name="Vol de vélo : que faire ?")).to_have_attribute(
-            "href", "/fiches/vol-velo/"
+            "href", f"{local_platform.url}/fiches/vol-velo/"
         )
+        expect(closed).to_contain_text("(plainte-en-ligne.masecurite.interieur.gouv.fr)")
         expect(page.locator("[data-chat-composer]")).to_be_hidden()
         assert axe_violations(page) == [], "closed"
 
         # The transcript downloads.
         with page.expect_download() as download_info:
-            closed.get_by_role("button", name="Télécharger la conversation").click()
+            closed.get_by_role("button", name="Télécharger la conversation (texte)").click()
         download = download_info.value
         transcript = Path(download.path()).read_text(encoding="utf-8")
         assert first in transcript and during in transcript and XSS in transcript
@@ -248,11 +258,17 @@ def test_a_message_written_offline_is_sent_once_the_connection_is_back(
         set_visibility(page, "visible")
         expect(page).to_have_title(re.compile("Discuter avec un policier"))
 
-        # The network goes away; the server forgets the socket.
-        context.set_offline(True)
+        # The network goes away (the page gives the socket up at once); the server forgets it.
         connection = _citizen_connection(local_platform, conversation_id)
-        local_platform.management_client().delete_connection(ConnectionId=connection)
-        expect(page.locator("[data-chat-state]")).to_contain_text("Reconnexion en cours")
+        context.set_offline(True)
+        management = local_platform.management_client()
+        try:
+            management.delete_connection(ConnectionId=connection)
+        except management.exceptions.GoneException:
+            pass  # closed by the page already
+        expect(page.locator("[data-chat-connection]")).to_have_text(
+            re.compile("^Connexion perdue, reconnexion…")
+        )
         offline_text = f"Écrit hors connexion ({marker})"
         page.get_by_label("Votre message").fill(offline_text)
         page.get_by_label("Votre message").press("Enter")
@@ -264,6 +280,7 @@ def test_a_message_written_offline_is_sent_once_the_connection_is_back(
         police.wait_citizen_text(conversation_id, offline_text, timeout=40)
         expect(page.locator("[data-chat-log] .message--attente")).to_have_count(0)
         expect(page.locator("[data-chat-state]")).to_have_text("Un policier vous répond.")
+        expect(page.locator("[data-chat-connection]")).to_be_empty()
         time.sleep(0.5)
         received = [m["text"] for m in police.citizen_messages(conversation_id)]
         assert received.count(offline_text) == 1

@@ -388,3 +388,41 @@ def test_a_new_conversation_pushed_to_an_online_officer_is_announced(
     finally:
         set_presence(page, "offline")
         citizen.close()
+
+
+def test_links_and_numbers_can_be_tapped_and_a_citizen_who_left_is_said_to_be_able_to_return(
+    local_platform: Platform, officer_page: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    page = officer_page.page
+    text = (
+        "J'ai lu https://www.service-public.fr/particuliers/vosdroits/F1435 et /fiches/vol-velo/ "
+        "<b>mais</b> j'ai appelé le 17 en 2017."
+    )
+    citizen = Citizen(local_platform, "vol", text)
+    try:
+        take(page, citizen.conversation_id)
+        message = panel(page, citizen.conversation_id).locator(".message.from-citizen .text")
+        expect(message).to_contain_text("<b>mais</b>")  # text, never HTML
+        external = message.get_by_role("link", name=re.compile("service-public"))
+        expect(external).to_have_attribute(
+            "href", "https://www.service-public.fr/particuliers/vosdroits/F1435"
+        )
+        expect(external).to_have_attribute("rel", "noopener noreferrer")
+        expect(message.get_by_role("link", name=re.compile("vol-velo"))).to_have_attribute(
+            "href", f"{local_platform.url}/fiches/vol-velo/"
+        )
+        expect(message.get_by_role("link", name="17", exact=True)).to_have_attribute(
+            "href", "tel:17"
+        )
+        assert message.locator("a").count() == 3  # « 2017 » is not a help line
+        status = panel(page, citizen.conversation_id).locator(".citizen-status")
+        expect(status).to_have_text("Usager en ligne.")
+        # The citizen's tab goes: « peut revenir » is said with until when, because it is true.
+        citizen.close()
+        expect(status).to_have_text(
+            re.compile(r"^Usager hors ligne : peut revenir avec son code jusqu'à \d\d:\d\d ;")
+        )
+    finally:
+        citizen.close()

@@ -107,9 +107,10 @@ def test_citizen_on_the_site_and_officer_on_the_console_then_survey_and_dashboar
 
         closed = citizen.locator("[data-chat-closed]")
         closed.get_by_text("Plainte en ligne ou Visioplainte").first.wait_for()
+        # The site's own page, made absolute (and shown with its domain).
         assert (
             closed.get_by_role("link", name="Vol de vélo : que faire ?").get_attribute("href")
-            == "/fiches/vol-velo/"
+            == f"{local_platform.url}/fiches/vol-velo/"
         )
         closed.get_by_role("link", name="Donner mon avis").click()
         citizen.wait_for_url("**/avis/")

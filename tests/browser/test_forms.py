@@ -24,8 +24,18 @@ from tests.local_platform import Platform
 
 pytestmark = pytest.mark.browser
 
-TRACKING_CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{12}\.[A-Za-z0-9_-]{43}$")
+TRACKING_CODE = re.compile(r"^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$")
 PARIS = {"latitude": 48.85661, "longitude": 2.35222}
+
+
+def send_report(page: Any) -> str:
+    """« Envoyer le signalement », and the id of the report the API answered (the tracking
+    code no longer contains it)."""
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/reports") and r.request.method == "POST"
+    ) as answer:
+        page.get_by_role("button", name="Envoyer le signalement").click()
+    return str(answer.value.json()["report_id"])
 
 
 @pytest.fixture
@@ -108,11 +118,11 @@ def test_a_valid_point_de_deal_report_shows_its_tracking_code_once(
     page.get_by_label("Ajouter des photos (facultatif)").set_input_files(
         {"name": "hall.png", "mimeType": "image/png", "buffer": png()}
     )
-    page.get_by_role("button", name="Envoyer le signalement").click()
+    report_id = send_report(page)
 
     done = page.locator("[data-report-done]")
     expect(done.get_by_role("heading", name="Signalement envoyé")).to_be_focused()
-    expect(done).to_contain_text("il ne sera plus jamais affiché")
+    expect(done).to_contain_text("il ne sera pas affiché à nouveau")
     code = page.locator("[data-report-code]").inner_text().strip()
     assert TRACKING_CODE.match(code), code
     expect(page.locator("[data-report-photos]")).to_have_text("1 photo envoyée.", timeout=20_000)
@@ -125,7 +135,6 @@ def test_a_valid_point_de_deal_report_shows_its_tracking_code_once(
     assert page.evaluate("sessionStorage.length + localStorage.length") == 0
 
     # What officers read is what the citizen entered.
-    report_id = code.split(".")[0]
     status, report = local_platform.get(
         f"/api/officer/reports/{report_id}",
         headers={"Authorization": f"Bearer {local_platform.token('officier3')}"},
@@ -257,11 +266,12 @@ def test_the_other_report_kinds_share_the_form(
         else:
             control.fill(action)
     page.get_by_label("Adresse e-mail ou numéro de téléphone (facultatif)").fill("06 12 34 56 78")
-    page.get_by_role("button", name="Envoyer le signalement").click()
+    report_id = send_report(page)
     expect(page.get_by_role("heading", name="Signalement envoyé")).to_be_focused()
     code = page.locator("[data-report-code]").inner_text().strip()
+    assert TRACKING_CODE.match(code), code
     status, report = local_platform.get(
-        f"/api/officer/reports/{code.split('.')[0]}",
+        f"/api/officer/reports/{report_id}",
         headers={"Authorization": f"Bearer {local_platform.token('officier3')}"},
     )
     assert status == 200 and report["kind"] == kind
@@ -281,12 +291,12 @@ def test_tracking_an_unknown_code_says_so_next_to_the_field(
     page.get_by_label("Code de suivi", exact=True).fill("ABC")
     page.get_by_role("button", name="Voir l'état du signalement").click()
     assert "n'a pas la bonne forme" in summary_messages(page)[0]
-    page.get_by_label("Code de suivi", exact=True).fill("0123456789AB." + "A" * 43)
-    page.get_by_role("button", name="Voir l'état du signalement").click()
-    expect(page.locator(".resume-erreurs li")).to_have_text(
-        "Aucun signalement ne correspond à ce code. "
-        "Vérifiez-le : les majuscules et le point comptent."
-    )
+    for unknown in ("0123456789AB." + "A" * 43, "abcd efgh jkmn"):  # both formats
+        page.get_by_label("Code de suivi", exact=True).fill(unknown)
+        page.get_by_role("button", name="Voir l'état du signalement").click()
+        expect(page.locator(".resume-erreurs li")).to_have_text(
+            "Aucun signalement ne correspond à ce code. Vérifiez-le, caractère par caractère."
+        )
     assert error_next_to(page, "X-Tracking-Code").startswith("Erreur : Aucun signalement")
     assert axe_violations(page) == [], "tracking errors"
     assert page.problems == []

@@ -155,6 +155,10 @@ def test_the_stage_environment_gets_the_stack_outputs(deployed: Deployed) -> Non
     assert environment["TABLE_PREFIX"] == PREFIX
     assert environment["PHOTOS_BUCKET"] == f"{PREFIX}-photos"
     assert environment["POWERTOOLS_LOG_LEVEL"] == "DEBUG"  # what was there is kept
+    # The transcripts' absolute links point at the site the deploy published.
+    if deployed.report["site_url"].startswith("https://"):
+        assert environment["SITE_URL"] == deployed.report["site_url"]
+    assert environment["CHAT_HOURS"] == "always"
     pool = deployed.client("cognito-idp").describe_user_pool(
         UserPoolId=environment["USER_POOL_ID"]
     )["UserPool"]

@@ -54,8 +54,13 @@ def test_public_status_counts_waiting_people(http: HttpClient) -> None:
     start_conversation()
     status = body(http.http.get("/status"))
     assert status == {
-        "open": False,
+        "open": False,  # open 24/7 by default, but nobody is on duty
+        "within_hours": True,
+        "next_opening": None,
+        "hours": ["Tous les jours, 24 h sur 24, jours fériés compris."],
+        "messages": False,
         "officers_online": 0,
+        "officers_on_duty": 0,
         "waiting": 2,
         "estimated_wait_seconds": status["estimated_wait_seconds"],
     }
@@ -80,6 +85,35 @@ def test_transcript_needs_the_conversation_s_own_token(http: HttpClient) -> None
         headers={"X-Resume-Token": mine["token"]},
     )
     assert unknown.status_code == 404
+
+
+def test_a_transcript_by_short_code_answers_the_same_404_to_any_wrong_code_and_limits_guesses(
+    http: HttpClient, with_settings: Any
+) -> None:
+    with_settings(CODE_LOOKUPS_PER_CLIENT_PER_WINDOW="4")
+    pin_moto_keys()  # new settings reset the sender and the keys
+    install_recorder()
+    _, mine = start_conversation("Bonjour")
+    url = f"/conversations/{mine['conversation_id']}/transcript"
+
+    def fetch(code: str, client: str = "203.0.113.7") -> Any:
+        return http.http.get(url, headers={"X-Resume-Code": code, "X-Forwarded-For": client})
+
+    right = mine["code"]
+    assert fetch(right).status_code == 200
+    wrong = [
+        right[:-1] + ("2" if right[-1] != "2" else "3"),  # one symbol off
+        "ABCDE-FGHJK",  # well formed, unknown
+        "0O1IL-0O1IL",  # letters the alphabet leaves out
+        "n'importe quoi",
+    ]
+    answers = [fetch(code) for code in wrong]
+    assert {answer.status_code for answer in answers} == {404}
+    assert len({json.dumps(body(answer)["error"]) for answer in answers}) == 1
+    limited = fetch("ABCDE-FGHJK")
+    assert limited.status_code == 429 and body(limited)["error"]["retry_after"] > 0
+    assert fetch(right).status_code == 429  # a hit cannot be told from the limit
+    assert fetch(right, client="198.51.100.9").status_code == 200  # per client
 
 
 def test_officer_routes_refuse_requests_without_a_valid_token(http: HttpClient) -> None:

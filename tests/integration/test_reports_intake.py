@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
@@ -34,7 +35,10 @@ def test_a_valid_report_of_each_kind_is_received_with_an_id_and_a_tracking_code(
     assert reply.status == 201, reply.body
     assert reply.body["status"] == "recu"
     assert reply.body["status_label"] == "Reçu"
-    assert reply.body["tracking_code"].startswith(reply.body["report_id"] + ".")
+    # A short code a person can copy by hand: 12 symbols in three groups, no 0/O/1/I/L.
+    code = reply.body["tracking_code"]
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}", code), code
+    assert reply.body["report_id"] not in code
     assert "Conservez votre code de suivi" in reply.body["message"]
     assert reply.body["photos_allowed"] == 3
 
@@ -58,13 +62,47 @@ def test_the_contact_left_by_a_citizen_is_kept_90_days_only(api: Api, clock: Any
 
 def test_the_tracking_code_is_stored_only_as_a_hash(api: Api) -> None:
     filed = api.filed()
-    secret = filed["tracking_code"].split(".", 1)[1]
-    everything = json.dumps(
-        [table_items(api, name) for name in ("reports", "idempotency", "ratelimits", "counters")]
-    )
-    assert secret not in everything
+    code = filed["tracking_code"]
+    tables = ("reports", "idempotency", "ratelimits", "counters", "codes")
+    everything = json.dumps([table_items(api, name) for name in tables])
+    assert code not in everything and code.replace("-", "") not in everything
     report = reports_stored(api)[0]
     assert len(report["tracking_hash"]["S"]) == 64
+    [lookup] = table_items(api, "codes")
+    assert lookup["target"]["S"] == filed["report_id"] and lookup["kind"]["S"] == "report"
+
+
+def test_a_short_code_is_read_as_people_type_it(api: Api) -> None:
+    filed = api.filed()
+    typed = filed["tracking_code"].lower().replace("-", " ")
+    assert api.track(typed).status == 200
+
+
+def test_a_code_of_the_first_format_still_tracks_its_report(api: Api) -> None:
+    """Reports filed before the short codes carry ``<id>.<secret>`` with the secret's hash."""
+    from chalicelib.auth import hash_secret, new_secret
+    from chalicelib.models.report import REPORT_SK, ReportItem, report_pk
+
+    filed = api.filed()
+    secret = new_secret()
+    stored = ReportItem.get(report_pk(filed["report_id"]), REPORT_SK)
+    stored.update(actions=[ReportItem.tracking_hash.set(hash_secret(secret))])
+    old_code = f"{filed['report_id']}.{secret}"
+    assert len(old_code) == 56
+    assert api.track(old_code).body["status"] == "recu"
+    assert api.track(f"{filed['report_id']}.{'A' * 43}").status == 404
+
+
+def test_wrong_short_codes_are_limited_per_client(api: Api, with_settings: Any) -> None:
+    with_settings(CODE_LOOKUPS_PER_CLIENT_PER_WINDOW="3")
+    filed = api.filed()
+    for _ in range(4):  # right codes do not count
+        assert api.track(filed["tracking_code"]).status == 200
+    wrong = [api.track("ABCD-EFGH-JKMN") for _ in range(3)]
+    assert {reply.status for reply in wrong} == {404}
+    limited = api.track("ABCD-EFGH-JKMN")
+    assert limited.status == 429 and limited.body["error"]["retry_after"] > 0
+    assert api.track(filed["tracking_code"]).status == 429
 
 
 # -- idempotency ----------------------------------------------------------------------
@@ -215,14 +253,14 @@ def test_the_tracking_answer_dates_the_last_change(api: Api, clock: Any) -> None
 
 def test_a_wrong_code_is_a_404_with_no_hint(api: Api) -> None:
     filed = api.filed()
-    other = api.filed()
-    report_id, secret = filed["tracking_code"].split(".", 1)
+    report_id, code = filed["report_id"], filed["tracking_code"]
     wrong_codes = [
-        f"{report_id}.{'A' * 43}",  # right report, wrong secret
-        f"{'Z' * 12}.{secret}",  # unknown report, right-looking secret
-        f"{report_id}.{other['tracking_code'].split('.', 1)[1]}",  # another report's secret
+        f"{report_id}.{'A' * 43}",  # first format: right report, wrong secret
+        f"{'Z' * 12}.{'A' * 43}",  # first format: unknown report
+        code[:-1] + ("2" if code[-1] != "2" else "3"),  # one symbol off
+        "ABCD-EFGH-JKMN",  # well formed, unknown
         "n'importe quoi",
-        filed["tracking_code"] + "x",
+        code + "x",
     ]
     answers = [api.track(code) for code in wrong_codes]
     assert {answer.status for answer in answers} == {404}

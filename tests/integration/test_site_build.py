@@ -167,7 +167,8 @@ def test_budget_counts_the_stylesheet_and_every_module_a_page_loads(dist: Path) 
     assert names == {
         "assets/css/site.css",
         "assets/js/chat-status.js",
-        "assets/js/chat/words.js",  # a relative import
+        "assets/js/chat/service.js",  # relative imports
+        "assets/js/chat/words.js",
         "shared/js/config.js",  # an absolute import of the modules both apps share
     }
     weight = page_weight(dist, dist / "index.html")

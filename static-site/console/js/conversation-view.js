@@ -6,6 +6,7 @@
  * the page through text nodes.
  */
 
+import { linkify } from "/shared/js/linkify.js";
 import { OUTCOMES, PRESENCE, TOPICS } from "/shared/js/vocabulary.js";
 import { el, fieldError, options, replaceChildren, setText } from "./dom.js";
 import { savedWork, saveWork } from "./drafts.js";
@@ -190,7 +191,7 @@ export class ConversationView {
       ),
       this.working,
     );
-    this.setCitizenConnected(model.citizenConnected !== false);
+    this.setCitizenConnected(model.citizenConnected !== false, model);
     for (const message of model.ordered()) this.addMessage(message);
     this.refreshReceipts();
     this.renderNotes();
@@ -537,7 +538,8 @@ export class ConversationView {
         el("time", {}, clock(message.sent_at)),
         sender === "officer" ? el("span", { className: "receipt" }, "Envoyé") : null,
       ),
-      el("p", { className: "text", dir: "auto" }, message.text),
+      // Addresses and help-line numbers tappable, as the citizen sees them (never HTML).
+      el("p", { className: "text", dir: "auto" }, linkify(String(message.text ?? ""), { hiddenClass: "visually-hidden" })),
     );
   }
 
@@ -616,8 +618,19 @@ export class ConversationView {
     if (on) this.typingTimer = setTimeout(() => setText(this.typingLine, ""), 6000);
   }
 
-  setCitizenConnected(connected) {
-    setText(this.citizenStatus, connected ? "Usager en ligne." : "Usager hors ligne pour le moment : la conversation reste ouverte s'il ou elle revient.");
+  /** « Peut revenir » only when true: until the end of the grace period (with the code, from
+   * any device), or later for a message left while the service was closed. */
+  setCitizenConnected(connected, { returnsUntil = null, deferred = false } = {}) {
+    let text = "Usager en ligne.";
+    if (!connected && deferred) {
+      text = "Usager hors ligne : message laissé pendant la fermeture, lu plus tard avec son code. Répondez, puis clôturez avec l'orientation.";
+    } else if (!connected && Number.isFinite(returnsUntil)) {
+      const until = new Date(returnsUntil * 1000).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
+      text = `Usager hors ligne : peut revenir avec son code jusqu'à ${until} ; passé ce délai, la conversation sera close.`;
+    } else if (!connected) {
+      text = "Usager hors ligne.";
+    }
+    setText(this.citizenStatus, text);
     this.citizenStatus.classList.toggle("away", !connected);
   }
 

@@ -25,6 +25,8 @@ export class Conversation {
     this.status = data.status ?? this.status;
     this.createdAt = data.created_at ?? this.createdAt;
     if (data.citizen_connected !== undefined) this.citizenConnected = Boolean(data.citizen_connected);
+    if (data.citizen_returns_until !== undefined) this.returnsUntil = data.citizen_returns_until;
+    if (data.deferred !== undefined) this.deferred = Boolean(data.deferred);
     this.readCitizen = Math.max(this.readCitizen || 0, Number(data.read_citizen || 0));
     if (Array.isArray(data.notes)) this.notes = data.notes;
     else if (!this.notes) this.notes = [];

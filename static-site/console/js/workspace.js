@@ -122,7 +122,7 @@ export class Workspace {
       const item = this.items.get(data.conversation_id);
       if (item) {
         for (const message of item.model.update(data)) item.view.addMessage(message);
-        item.view.setCitizenConnected(item.model.citizenConnected);
+        item.view.setCitizenConnected(item.model.citizenConnected, item.model);
         item.view.refreshReceipts();
         if (item.model.closed) continue;
       } else {
@@ -488,7 +488,8 @@ export class Workspace {
     const item = this.items.get(frame.conversation_id);
     if (!item) return;
     item.model.citizenConnected = Boolean(frame.connected);
-    item.view.setCitizenConnected(item.model.citizenConnected);
+    item.model.returnsUntil = frame.connected ? null : (frame.returns_until ?? null);
+    item.view.setCitizenConnected(item.model.citizenConnected, item.model);
   }
 
   async close(id, outcome, links) {

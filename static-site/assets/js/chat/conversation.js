@@ -5,13 +5,15 @@
  *
  * A conversation outlives the socket and the page: its id, resume token and last seq live in
  * sessionStorage (store.js); after a reconnect it sends `resume` with the highest contiguous
- * seq it shows and receives what it missed, once, in order (/shared/js/seq-log.js).
+ * seq it shows and receives what it missed, once, in order (/shared/js/seq-log.js). It also
+ * outlives the tab: its short code (shown at join) resumes it from any tab or device, and the
+ * `resumed` answer hands that tab the resume token.
  */
 import { newClientId } from "/shared/js/ids.js";
 import { SeqLog } from "/shared/js/seq-log.js";
 import { ReconnectingSocket } from "/shared/js/socket.js";
 import * as store from "./store.js";
-import { downloadTranscript } from "./transcript.js";
+import { downloadTranscript, fetchTranscript } from "./transcript.js";
 import { ERRORS, STATES, queueText } from "./words.js";
 
 const TYPING_SEND_MS = 3000; // the server relays one `typing` per 3 s anyway
@@ -31,10 +33,13 @@ export class CitizenChat {
       onFrame: (frame) => this.#onFrame(frame),
       onDown: () => this.#onDown(),
     });
-    this.state = null; // {conversationId, token, topic, lastSeq, closing} once joined
+    this.state = null; // {conversationId, token, code, deferred, topic, lastSeq, closing} once joined
     this.outbox = []; // [{client_id, text}] sent but not acknowledged
     this.phase = "start"; // start | joining | waiting | active | closed
     this.joinRequest = null;
+    this.codeRequest = null; // a short code typed by the citizen, until `resumed`
+    this.firstText = ""; // what the citizen asked first: the waiting suggestions' words
+    this.suggested = false;
     this.seenSeq = 0; // seen before a reload: not announced again
     this.lastReadSent = 0;
     this.lastTypingSent = 0;
@@ -45,17 +50,27 @@ export class CitizenChat {
     this.leaving = false;
   }
 
-  /** Picks up the conversation saved in this tab, or offers a new one (`topic` suggested). */
-  init(topic) {
+  /**
+   * Picks up the conversation saved in this tab; else, when nobody can answer (`status` from
+   * /api/status: closed, or nobody on duty), says so before any form; else offers a new one
+   * (`topic` suggested).
+   */
+  init(topic, status = null) {
     const saved = store.loadChat();
     if (!saved) {
-      this.#backToStart();
+      if (status && !status.open) {
+        this.phase = "start";
+        this.view.showServiceClosed(status);
+      } else {
+        this.#backToStart();
+      }
       this.view.suggestTopic(topic);
       return;
     }
     this.state = saved;
     this.outbox = saved.outbox;
     this.seenSeq = saved.lastSeq;
+    this.view.showCode(saved.code);
     if (saved.closing) {
       this.phase = "closed";
       this.#showClosed(saved.closing, false);
@@ -72,6 +87,8 @@ export class CitizenChat {
 
   join(topic, text) {
     this.joinRequest = { topic };
+    this.firstText = text || "";
+    this.suggested = false;
     this.#clearMessages();
     if (text) {
       this.joinRequest.text = text;
@@ -86,6 +103,21 @@ export class CitizenChat {
     this.socket.start();
   }
 
+  /** Opens the conversation of a short code typed by the citizen (another tab or device). */
+  resumeWithCode(code) {
+    this.codeRequest = code;
+    this.joinRequest = null;
+    this.firstText = "";
+    this.suggested = false;
+    this.seenSeq = 0;
+    this.lastReadSent = 0;
+    this.#clearMessages();
+    this.phase = "joining";
+    this.view.showConversation();
+    this.view.setState(STATES.connecting);
+    this.socket.start();
+  }
+
   /** Queues a message (sent now if a socket is open); false when there is no conversation. */
   send(text) {
     if (this.phase === "closed" || this.phase === "start") return false;
@@ -94,7 +126,7 @@ export class CitizenChat {
     this.outbox.push(message);
     this.view.log.addPending(message.client_id, text);
     this.#persist();
-    if (this.state && !this.resuming) this.#sendOne(message);
+    if (this.state && !this.resuming && this.#sendOne(message)) this.socket.probe();
     return true;
   }
 
@@ -134,6 +166,12 @@ export class CitizenChat {
     await downloadTranscript(this.apiBase, this.state.conversationId, this.state.token);
   }
 
+  /** The transcript as data, for the printable page. */
+  async transcript() {
+    if (!this.state) throw new Error("no conversation");
+    return fetchTranscript(this.apiBase, this.state.conversationId, this.state.token);
+  }
+
   /** « Poser une nouvelle question »: the closed conversation is forgotten. */
   restart() {
     store.clearChat();
@@ -161,15 +199,19 @@ export class CitizenChat {
   #onOpen() {
     this.view.clearError();
     if (this.state) this.#resume();
-    else if (this.joinRequest) this.socket.send({ type: "join", ...this.joinRequest, ref: "join" });
+    else if (this.codeRequest) {
+      this.resuming = true;
+      this.socket.send({ type: "resume", code: this.codeRequest, last_seq: 0, ref: "code" });
+    } else if (this.joinRequest) this.socket.send({ type: "join", ...this.joinRequest, ref: "join" });
   }
 
   #onDown() {
     this.view.hideTyping();
-    if (this.phase !== "closed" && this.phase !== "start") this.view.setState(STATES.reconnecting);
+    if (this.phase !== "closed" && this.phase !== "start") this.view.showConnection(false);
   }
 
   #onFrame(frame) {
+    this.view.showConnection(true); // the pipe answers: the connection is back
     switch (frame.type) {
       case "joined":
         return this.#onJoined(frame);
@@ -187,11 +229,13 @@ export class CitizenChat {
         // Also after an officer left: the conversation is back in the queue.
         if (this.phase === "closed" || this.phase === "start") return;
         this.phase = "waiting";
-        this.view.setState(queueText(frame));
+        this.view.setState(queueText(frame, { deferred: this.state?.deferred === true }));
+        this.#suggest();
         return;
       case "assigned":
         this.phase = "active";
         this.view.setState(STATES.assigned);
+        this.view.hideSuggestions();
         this.view.notify();
         return;
       case "ack":
@@ -227,19 +271,39 @@ export class CitizenChat {
     this.state = {
       conversationId: frame.conversation_id,
       token: frame.token,
+      code: typeof frame.code === "string" ? frame.code : null,
+      deferred: frame.deferred === true,
       topic: frame.topic ?? this.joinRequest?.topic ?? null,
       lastSeq: 0,
       closing: null,
     };
     this.joinRequest = null;
     this.phase = frame.status === "active" ? "active" : "waiting";
-    this.view.setState(this.phase === "active" ? STATES.assigned : STATES.waiting);
+    const waiting = this.state.deferred ? STATES.deferred : STATES.waiting;
+    this.view.setState(this.phase === "active" ? STATES.assigned : waiting);
+    this.view.showCode(this.state.code);
     this.#persist();
     this.#flushOutbox();
   }
 
   #onResumed(frame) {
     this.resuming = true;
+    if (!this.state && this.codeRequest && typeof frame.token === "string") {
+      // Opened by its short code: from now on this tab holds the conversation like the one
+      // that joined (reconnects, transcript, survey).
+      this.state = {
+        conversationId: frame.conversation_id,
+        token: frame.token,
+        code: this.codeRequest,
+        deferred: frame.deferred === true, // a message left: read later, not a queue place
+        topic: frame.topic ?? null,
+        lastSeq: 0,
+        closing: null,
+      };
+      this.codeRequest = null;
+      this.view.showCode(this.state.code);
+      this.#persist();
+    }
     if (frame.status === "closed") {
       this.pendingClosing = {
         outcome: frame.closing?.outcome ?? "autre",
@@ -267,6 +331,14 @@ export class CitizenChat {
     }
     this.#flushOutbox();
     this.sendRead();
+  }
+
+  /** While waiting, up to 3 fiches of the site for the topic and the first message. */
+  #suggest() {
+    if (this.suggested || !this.state) return;
+    this.suggested = true;
+    const first = this.messages.ordered().find((m) => m.sender === "citizen" && m.kind === "message");
+    this.view.showSuggestions(this.state.topic, this.firstText || first?.text || "");
   }
 
   #receive(message) {
@@ -315,6 +387,15 @@ export class CitizenChat {
   #onError(frame) {
     const message = typeof frame.message === "string" && frame.message ? frame.message : ERRORS.generic;
     const pending = this.outbox.find((entry) => entry.client_id === frame.ref);
+    if (frame.ref === "code" && !this.state) {
+      // A short code that opens nothing (or too many tries): back to the forms, said there.
+      this.socket.stop();
+      this.codeRequest = null;
+      this.resuming = false;
+      this.#clearMessages();
+      this.#backToStart();
+      return this.view.showCodeError(frame.code === "rate_limited" ? ERRORS.codeTooMany : ERRORS.code);
+    }
     switch (frame.code) {
       case "conversation_not_found":
         if (this.state) return this.#lost();

@@ -2,8 +2,10 @@
  * The list of messages on screen. The conversation (conversation.js) decides which messages
  * are new; this places each one at its `seq`, shows the citizen's own messages at once, marked
  * « envoi… », until the server stores them, and « Lu » under the last one the officer read.
- * Every text goes through textContent: nothing received is ever parsed as HTML.
+ * Every text goes through textContent: nothing received is ever parsed as HTML; addresses and
+ * help-line numbers become links built with the DOM (/shared/js/linkify.js).
  */
+import { linkify } from "/shared/js/linkify.js";
 import { FAILED, PENDING, READ, SENDERS } from "./words.js";
 
 const TIME = new Intl.DateTimeFormat("fr-FR", { hour: "2-digit", minute: "2-digit" });
@@ -104,7 +106,9 @@ export class MessageLog {
       time.dateTime = new Date(at * 1000).toISOString();
       meta.append(" ", time);
     }
-    item.append(meta, element("p", "message__texte", String(message.text ?? "")));
+    const text = element("p", "message__texte");
+    text.append(linkify(String(message.text ?? "")));
+    item.append(meta, text);
     return item;
   }
 

@@ -3,8 +3,10 @@
  * it disappears with the tab and with « Quitter rapidement ». No message text is kept except
  * messages not yet acknowledged by the server (to send them again after a reload).
  *
- * moncommissariat.tchat  {conversationId, token, topic, lastSeq, outbox: [{client_id, text}],
+ * moncommissariat.tchat  {conversationId, token, code, deferred, topic, lastSeq,
+ *                         outbox: [{client_id, text}],
  *                         closing: {outcome, outcome_label, links, survey} | null}
+ *                         (`code`: the short code shown to the citizen, « K7MQ2-XH9PD »)
  * moncommissariat.avis   {conversation_id, token}: a closed conversation whose survey is due
  * moncommissariat.discret true when discreet mode is on
  */
@@ -40,6 +42,8 @@ export function loadChat() {
   return {
     conversationId: saved.conversationId,
     token: saved.token,
+    code: typeof saved.code === "string" ? saved.code : null,
+    deferred: saved.deferred === true,
     topic: typeof saved.topic === "string" ? saved.topic : null,
     lastSeq: Number.isInteger(saved.lastSeq) && saved.lastSeq > 0 ? saved.lastSeq : 0,
     outbox: Array.isArray(saved.outbox)

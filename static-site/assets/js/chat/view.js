@@ -3,28 +3,21 @@
  * runs) shown, hidden and filled — every received text through textContent — and the
  * citizen's actions passed to the conversation (conversation.js), which owns the protocol.
  */
+import { safeHref, displayUrl } from "/shared/js/linkify.js";
 import { TOPICS } from "/shared/js/vocabulary.js";
 import { Alerts } from "./alerts.js";
 import { MessageLog } from "./log.js";
 import * as store from "./store.js";
-import { ERRORS, SENDERS } from "./words.js";
+import { renderTranscript } from "./transcript.js";
+import { CONNECTION_LOST, ERRORS, SENDERS, closedTitle, reopenText } from "./words.js";
+
+const CODE_SHAPE = /^[2-9A-HJKMNP-Z]{10}$/;
 
 const TYPING_SHOW_MS = 6000;
 // A topic where someone may be watched: discreet mode is on by default (visibly, it can be undone).
 const DISCREET_TOPIC = "violences";
 const SYSTEM_OUTCOMES = new Set(["annule", "fin_citoyen", "abandon"]);
 
-/** The URL to link to, or null: only a site path or an http(s) address becomes a link. */
-export function safeUrl(url) {
-  if (typeof url !== "string") return null;
-  if (/^\/(?![/\\])/.test(url)) return url;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
-  } catch {
-    return null;
-  }
-}
 
 function closingSentence(closing) {
   if (closing.outcome === "annule") return "Vous avez quitté la file d'attente : votre demande est annulée.";
@@ -33,21 +26,24 @@ function closingSentence(closing) {
   return "Le policier a clos la conversation.";
 }
 
+/** An officer's closing link: https (or the site's own pages, made absolute), shown with
+ * its domain; anything else is its label as text. */
 function linkItem(link) {
   const item = document.createElement("li");
-  const href = safeUrl(link.url);
-  if (!href) {
+  const url = safeHref(link.url);
+  if (!url) {
     item.textContent = link.label;
     return item;
   }
   const anchor = document.createElement("a");
-  anchor.href = href;
+  anchor.href = url.href;
   anchor.textContent = link.label;
-  if (!href.startsWith("/")) {
-    anchor.rel = "noopener noreferrer";
-    anchor.className = "lien-externe";
-  }
-  item.append(anchor);
+  anchor.rel = "noopener noreferrer";
+  if (url.origin !== window.location.origin) anchor.className = "lien-externe";
+  const domain = document.createElement("span");
+  domain.className = "lien__domaine";
+  domain.textContent = ` (${displayUrl(url)})`;
+  item.append(anchor, domain);
   return item;
 }
 
@@ -55,6 +51,31 @@ export class ChatView {
   constructor(root) {
     const $ = (selector) => root.querySelector(selector);
     this.ui = {
+      serviceClosed: $("[data-chat-service-closed]"),
+      closedTitle: $("[data-chat-closed-title]"),
+      reopen: $("[data-chat-reopen]"),
+      hoursBlock: $("[data-chat-hours-block]"),
+      hours: $("[data-chat-hours]"),
+      leaveMessage: $("[data-chat-leave-message]"),
+      leaveMessageButton: $("[data-chat-leave-message-button]"),
+      messageNote: $("[data-chat-message-note]"),
+      startTitle: $("[data-chat-start-title]"),
+      startButton: $("[data-chat-start-button]"),
+      codeForm: $("[data-chat-code-form]"),
+      codeField: $("[data-chat-code-field]"),
+      codeInput: $("#tchat-code"),
+      codeError: $("[data-chat-code-error]"),
+      codeBox: $("[data-chat-code-box]"),
+      code: $("[data-chat-code]"),
+      codeCopy: $("[data-chat-code-copy]"),
+      codeCopied: $("[data-chat-code-copied]"),
+      connection: $("[data-chat-connection]"),
+      suggestions: $("[data-chat-suggestions]"),
+      suggestionsList: $("[data-chat-suggestions-list]"),
+      transcript: $("[data-chat-transcript]"),
+      showTranscript: $("[data-chat-show-transcript]"),
+      hideTranscript: $("[data-chat-hide-transcript]"),
+      print: $("[data-chat-print]"),
       start: $("[data-chat-start]"),
       startError: $("[data-chat-start-error]"),
       topicGroup: $("[data-chat-topic-group]"),
@@ -126,6 +147,15 @@ export class ChatView {
     ui.endNo.addEventListener("click", () => this.closeConfirm());
     ui.endYes.addEventListener("click", () => chat.end());
     ui.download.addEventListener("click", () => this.#download(chat));
+    ui.showTranscript.addEventListener("click", () => this.#showTranscript(chat));
+    ui.hideTranscript.addEventListener("click", () => this.#hideTranscript());
+    ui.print.addEventListener("click", () => window.print());
+    ui.codeForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.#resumeWithCode(chat);
+    });
+    ui.codeCopy.addEventListener("click", () => this.#copyCode());
+    ui.leaveMessageButton.addEventListener("click", () => this.#offerMessage());
     ui.restart.addEventListener("click", () => {
       chat.restart();
       this.#startAgain();
@@ -182,6 +212,63 @@ export class ChatView {
     }
   }
 
+  #resumeWithCode(chat) {
+    const typed = this.ui.codeInput.value;
+    const code = typed.toUpperCase().replace(/[\s.-]+/g, "");
+    if (!CODE_SHAPE.test(code)) {
+      this.showCodeError(ERRORS.codeShape);
+      this.ui.codeInput.focus();
+      return;
+    }
+    this.showCodeError(null);
+    chat.resumeWithCode(`${code.slice(0, 5)}-${code.slice(5)}`);
+    this.ui.heading.focus();
+  }
+
+  async #copyCode() {
+    const code = this.ui.code.textContent;
+    try {
+      await navigator.clipboard.writeText(code);
+      this.ui.codeCopied.textContent = "Code copié.";
+    } catch {
+      window.getSelection()?.selectAllChildren(this.ui.code);
+      this.ui.codeCopied.textContent = "Le code est sélectionné : copiez-le, ou notez-le.";
+    }
+  }
+
+  /** « Laisser un message » while closed: the topic form, worded for a message. */
+  #offerMessage() {
+    const ui = this.ui;
+    ui.serviceClosed.hidden = true;
+    ui.start.hidden = false;
+    ui.messageNote.hidden = false;
+    ui.startTitle.textContent = "Laisser un message";
+    ui.startButton.textContent = "Envoyer mon message";
+    ui.startTitle.focus();
+  }
+
+  async #showTranscript(chat) {
+    const ui = this.ui;
+    ui.downloadError.hidden = true;
+    try {
+      renderTranscript(ui.transcript, await chat.transcript());
+    } catch {
+      ui.downloadError.textContent = ERRORS.download;
+      ui.downloadError.hidden = false;
+      return;
+    }
+    ui.transcript.hidden = false;
+    document.body.classList.add("avec-transcription");
+    ui.transcript.querySelector("h2").focus();
+    ui.transcript.scrollIntoView({ block: "start" });
+  }
+
+  #hideTranscript() {
+    this.ui.transcript.hidden = true;
+    document.body.classList.remove("avec-transcription");
+    this.ui.showTranscript.focus();
+  }
+
   #startAgain() {
     this.ui.start.reset();
     this.ui.start.querySelector("h2").scrollIntoView({ block: "start" });
@@ -201,14 +288,106 @@ export class ChatView {
     const ui = this.ui;
     ui.conversation.hidden = true;
     ui.closed.hidden = true;
+    ui.transcript.hidden = true;
+    ui.serviceClosed.hidden = true;
     ui.start.hidden = false;
+    ui.codeForm.hidden = false;
+    ui.codeBox.hidden = true;
     ui.startError.hidden = !error;
     ui.startError.textContent = error ?? "";
+  }
+
+  /** Nobody can answer now (closed, or nobody on duty): said before any form, with what is
+   * open now; « Laisser un message » when the service offers it; the code form stays. */
+  showServiceClosed(status) {
+    const ui = this.ui;
+    ui.conversation.hidden = true;
+    ui.closed.hidden = true;
+    ui.start.hidden = true;
+    ui.closedTitle.textContent = closedTitle(status);
+    ui.reopen.textContent = reopenText(status);
+    const hours = status.hours.map((line) => {
+      const item = document.createElement("li");
+      item.textContent = line;
+      return item;
+    });
+    ui.hours.replaceChildren(...hours);
+    ui.hoursBlock.hidden = hours.length === 0;
+    ui.leaveMessage.hidden = !status.messages;
+    ui.serviceClosed.hidden = false;
+    ui.codeForm.hidden = false;
+  }
+
+  showCodeError(text) {
+    const ui = this.ui;
+    ui.codeField.classList.toggle("champ--erreur", Boolean(text));
+    ui.codeError.hidden = !text;
+    ui.codeError.replaceChildren();
+    if (text) {
+      const prefix = document.createElement("span");
+      prefix.className = "visuellement-cache";
+      prefix.textContent = "Erreur : ";
+      ui.codeError.append(prefix, text);
+      ui.codeInput.setAttribute("aria-describedby", "tchat-code-aide tchat-code-erreur");
+      ui.codeInput.setAttribute("aria-invalid", "true");
+    } else {
+      ui.codeInput.setAttribute("aria-describedby", "tchat-code-aide");
+      ui.codeInput.removeAttribute("aria-invalid");
+    }
+  }
+
+  /** The short code of the conversation, to copy or note (null: none known in this tab). */
+  showCode(code) {
+    this.ui.code.textContent = code ?? "";
+    this.ui.codeBox.hidden = !code;
+  }
+
+  /** « Connexion perdue, reconnexion… » while no socket is up (`ok` false), gone when back. */
+  showConnection(ok) {
+    const line = this.ui.connection;
+    const text = ok ? "" : CONNECTION_LOST;
+    if (line.textContent !== text) line.textContent = text;
+  }
+
+  /** While waiting: up to 3 fiches for the topic and the first message (found in the
+   * browser, on the site's index), opened in a new tab so the place in the queue is kept. */
+  async showSuggestions(topic, text) {
+    let fiches = [];
+    try {
+      const { suggestFiches } = await import("./suggestions.js");
+      fiches = await suggestFiches(topic, text);
+    } catch {
+      return; // no index (offline, not built): nothing to suggest
+    }
+    if (fiches.length === 0) return;
+    const items = fiches.map((fiche) => {
+      const item = document.createElement("li");
+      const anchor = document.createElement("a");
+      anchor.href = fiche.url;
+      anchor.target = "_blank";
+      anchor.rel = "noopener";
+      anchor.textContent = fiche.title;
+      const hint = document.createElement("span");
+      hint.className = "visuellement-cache";
+      hint.textContent = " (nouvel onglet)";
+      anchor.append(hint);
+      item.append(anchor);
+      return item;
+    });
+    this.ui.suggestionsList.replaceChildren(...items);
+    this.ui.suggestions.hidden = false;
+  }
+
+  hideSuggestions() {
+    this.ui.suggestions.hidden = true;
   }
 
   showConversation() {
     const ui = this.ui;
     ui.start.hidden = true;
+    ui.serviceClosed.hidden = true;
+    ui.codeForm.hidden = true;
+    ui.transcript.hidden = true;
     ui.closed.hidden = true;
     ui.conversation.hidden = false;
     ui.composer.hidden = false;
@@ -227,6 +406,10 @@ export class ChatView {
     ui.start.hidden = true;
     ui.composer.hidden = true;
     ui.options.hidden = true;
+    ui.serviceClosed.hidden = true;
+    ui.codeForm.hidden = true;
+    ui.suggestions.hidden = true;
+    this.showConnection(true);
     ui.conversation.hidden = !focus;
     ui.state.textContent = "";
     ui.outcome.replaceChildren(closingSentence(closing));

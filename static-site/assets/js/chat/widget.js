@@ -6,6 +6,7 @@
  */
 import { loadConfig } from "/shared/js/config.js";
 import { CitizenChat } from "./conversation.js";
+import { fetchStatus } from "./service.js";
 import { ChatView } from "./view.js";
 
 const ESCAPE_TWICE_MS = 1000; // as quick-exit.js
@@ -40,11 +41,13 @@ function followThePage(chat) {
 
 const root = document.getElementById("chat-widget");
 if (root && root.querySelector("[data-chat-start]")) {
-  loadConfig().then((config) => {
+  loadConfig().then(async (config) => {
     const view = new ChatView(root);
     const chat = new CitizenChat(view, config);
     view.bind(chat);
     followThePage(chat);
-    chat.init(new URLSearchParams(window.location.search).get("sujet"));
+    // Whether someone can answer now decides what is offered first (no status: the form).
+    const status = await fetchStatus(config.apiBase);
+    chat.init(new URLSearchParams(window.location.search).get("sujet"), status);
   });
 }

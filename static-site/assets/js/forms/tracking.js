@@ -4,7 +4,9 @@
  */
 import { callApi, enhance, text } from "./submit.js";
 
-const CODE = /^[0-9A-HJKMNP-TV-Z]{12}\.[A-Za-z0-9_-]{43}$/;
+// « K7MQ-2XH9-PD4R » (12 symbols without 0/O/1/I/L), or the first format « 12 characters.43 ».
+const SHORT = /^[2-9A-HJKMNP-Z]{12}$/;
+const FIRST = /^[0-9A-HJKMNP-TV-Z]{12}\.[A-Za-z0-9_-]{43}$/;
 const FIELD = "X-Tracking-Code";
 const DATE = new Intl.DateTimeFormat("fr-FR", { dateStyle: "long", timeStyle: "short" });
 
@@ -18,17 +20,18 @@ function setUp(form) {
   let code = "";
   enhance(form, {
     validate: () => {
-      // Pasted codes often come with spaces or line breaks; the 12 first characters are capitals.
+      // Pasted or typed codes come with spaces, dashes or small letters; a first-format code's
+      // 12 first characters are capitals.
       const raw = text(form, "code").replace(/\s+/g, "");
       const dot = raw.indexOf(".");
-      code = dot > 0 ? raw.slice(0, dot).toUpperCase() + raw.slice(dot) : raw;
+      code = dot > 0 ? raw.slice(0, dot).toUpperCase() + raw.slice(dot) : raw.toUpperCase().replace(/[-.]/g, "");
       if (!code) return [{ field: FIELD, message: "Indiquez votre code de suivi." }];
-      if (!CODE.test(code)) {
+      if (!SHORT.test(code) && !FIRST.test(code)) {
         return [
           {
             field: FIELD,
             message:
-              "Ce code n'a pas la bonne forme : 12 caractères, un point, puis 43 caractères. Vérifiez-le ou collez-le tel qu'il vous a été donné.",
+              "Ce code n'a pas la bonne forme : 12 lettres et chiffres, par exemple K7MQ-2XH9-PD4R (sans 0, O, 1, I ni L). Vérifiez-le ou collez-le tel qu'il vous a été donné.",
           },
         ];
       }
@@ -40,7 +43,7 @@ function setUp(form) {
       if (answer.status === 404 || answer.status === 401) {
         return {
           ...answer,
-          data: { error: { field: FIELD, message: "Aucun signalement ne correspond à ce code. Vérifiez-le : les majuscules et le point comptent." } },
+          data: { error: { field: FIELD, message: "Aucun signalement ne correspond à ce code. Vérifiez-le, caractère par caractère." } },
         };
       }
       return answer;
