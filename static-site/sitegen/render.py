@@ -11,21 +11,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sitegen.content import CATEGORIES
 from sitegen.vocabulary import vocabularies
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
 NEUTRAL_TITLE = "Informations pratiques"
 
 NAVIGATION = (
@@ -38,8 +23,11 @@ NAVIGATION = (
 
 def french_date(value: dt.date) -> str:
     """29 novembre 2026; 1er for the first day of the month."""
+    # chalicelib/ is importable once sitegen.vocabulary has put the repository on the path.
+    from chalicelib.clock import MONTH_NAMES
+
     day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+    return f"{day} {MONTH_NAMES[value.month - 1]} {value.year}"
 
 
 class AssetUrls:

@@ -284,15 +284,18 @@ export class ChatView {
     if (radio) radio.checked = true;
   }
 
+  /** Show the parts named in `shown`, hide those in `hidden`; the others stay as they are. */
+  reveal(shown, hidden) {
+    for (const name of shown) this.ui[name].hidden = false;
+    for (const name of hidden) this.ui[name].hidden = true;
+  }
+
   showStart(error) {
     const ui = this.ui;
-    ui.conversation.hidden = true;
-    ui.closed.hidden = true;
-    ui.transcript.hidden = true;
-    ui.serviceClosed.hidden = true;
-    ui.start.hidden = false;
-    ui.codeForm.hidden = false;
-    ui.codeBox.hidden = true;
+    this.reveal(
+      ["start", "codeForm"],
+      ["conversation", "closed", "transcript", "serviceClosed", "codeBox"],
+    );
     ui.startError.hidden = !error;
     ui.startError.textContent = error ?? "";
   }
@@ -301,9 +304,7 @@ export class ChatView {
    * open now; « Laisser un message » when the service offers it; the code form stays. */
   showServiceClosed(status) {
     const ui = this.ui;
-    ui.conversation.hidden = true;
-    ui.closed.hidden = true;
-    ui.start.hidden = true;
+    this.reveal([], ["conversation", "closed", "start"]);
     ui.closedTitle.textContent = closedTitle(status);
     ui.reopen.textContent = reopenText(status);
     const hours = status.hours.map((line) => {
@@ -314,8 +315,7 @@ export class ChatView {
     ui.hours.replaceChildren(...hours);
     ui.hoursBlock.hidden = hours.length === 0;
     ui.leaveMessage.hidden = !status.messages;
-    ui.serviceClosed.hidden = false;
-    ui.codeForm.hidden = false;
+    this.reveal(["serviceClosed", "codeForm"], []);
   }
 
   showCodeError(text) {
@@ -383,17 +383,10 @@ export class ChatView {
   }
 
   showConversation() {
-    const ui = this.ui;
-    ui.start.hidden = true;
-    ui.serviceClosed.hidden = true;
-    ui.codeForm.hidden = true;
-    ui.transcript.hidden = true;
-    ui.closed.hidden = true;
-    ui.conversation.hidden = false;
-    ui.composer.hidden = false;
-    ui.options.hidden = false;
-    ui.confirm.hidden = true;
-    ui.end.hidden = false;
+    this.reveal(
+      ["conversation", "composer", "options", "end"],
+      ["start", "serviceClosed", "codeForm", "transcript", "closed", "confirm"],
+    );
     this.clearError();
   }
 
@@ -403,12 +396,7 @@ export class ChatView {
    */
   showClosed(closing, { focus, transcript, survey }) {
     const ui = this.ui;
-    ui.start.hidden = true;
-    ui.composer.hidden = true;
-    ui.options.hidden = true;
-    ui.serviceClosed.hidden = true;
-    ui.codeForm.hidden = true;
-    ui.suggestions.hidden = true;
+    this.reveal([], ["start", "composer", "options", "serviceClosed", "codeForm", "suggestions"]);
     this.showConnection(true);
     ui.conversation.hidden = !focus;
     ui.state.textContent = "";
