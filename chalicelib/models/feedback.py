@@ -21,57 +21,48 @@ VOLUNTEERS_PK = "volunteers"
 SURVEY_SK = "survey"
 
 
-@register("feedback")
-class ChatSurvey(Model):
-    """Answers of a citizen after a closed conversation."""
+class _FeedbackRow(Model):
+    """The keys, creation time and expiry every item of the feedback table has."""
 
     class Meta:
         table_name = "feedback"
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
+    created_at = UnicodeAttribute()
+    ttl = NumberAttribute()
+
+
+@register("feedback")
+class ChatSurvey(_FeedbackRow):
+    """Answers of a citizen after a closed conversation."""
+
     conversation_id = UnicodeAttribute()
     found_easily = UnicodeAttribute()
     understood = UnicodeAttribute()
     found_service = UnicodeAttribute()
     rating = NumberAttribute()
     comment = UnicodeAttribute(null=True)
-    created_at = UnicodeAttribute()
-    ttl = NumberAttribute()
 
 
 @register("feedback")
-class NonUserSurvey(Model):
+class NonUserSurvey(_FeedbackRow):
     """Answers of someone who has never used the online police station."""
 
-    class Meta:
-        table_name = "feedback"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     wanted_online = UnicodeAttribute()
     how_far = JSONAttribute()
     comment = UnicodeAttribute(null=True)
-    created_at = UnicodeAttribute()
-    ttl = NumberAttribute()
 
 
 @register("feedback")
-class Volunteer(Model):
+class Volunteer(_FeedbackRow):
     """A workshop volunteer (personal data, short TTL, supervisors only)."""
 
-    class Meta:
-        table_name = "feedback"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     volunteer_id = UnicodeAttribute()
     name = UnicodeAttribute()
     reach = UnicodeAttribute()
     availability = UnicodeAttribute()
     consent_at = UnicodeAttribute()
-    created_at = UnicodeAttribute()
-    ttl = NumberAttribute()
 
 
 def chat_survey_pk(conversation_id: str) -> str:

@@ -42,8 +42,8 @@ def spot_pk(spot_id: str) -> str:
     return f"spot#{spot_id}"
 
 
-class _Indexed(Model):
-    """Attributes the secondary indexes are built on (see report_index.py)."""
+class _Row(Model):
+    """The keys and expiry every item of the reports table has."""
 
     class Meta:
         table_name = "reports"
@@ -51,6 +51,11 @@ class _Indexed(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     ttl = NumberAttribute()
+
+
+class _Indexed(_Row):
+    """Attributes the secondary indexes are built on (see report_index.py)."""
+
     # Display row projected into the indexes (JSON), so a list page needs no GetItem.
     row = JSONAttribute(null=True)
     gsi_sk = UnicodeAttribute(null=True)
@@ -68,9 +73,6 @@ class _Indexed(Model):
 @register("reports")
 class ReportItem(_Indexed):
     """A report as the citizen filed it, with its current status."""
-
-    class Meta:
-        table_name = "reports"
 
     report_id = UnicodeAttribute()
     kind = UnicodeAttribute()
@@ -97,9 +99,6 @@ class ReportItem(_Indexed):
 class SpotItem(_Indexed):
     """One place (and kind) reports are grouped under, with their count."""
 
-    class Meta:
-        table_name = "reports"
-
     spot_id = UnicodeAttribute(null=True)
     report_count = NumberAttribute(null=True)
     first_at = UnicodeAttribute(null=True)
@@ -107,32 +106,21 @@ class SpotItem(_Indexed):
 
 
 @register("reports")
-class ReportEvent(Model):
+class ReportEvent(_Row):
     """One status change: who, when, from, to, why. Never updated."""
 
-    class Meta:
-        table_name = "reports"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     at = UnicodeAttribute()
     officer_id = UnicodeAttribute()
     officer = UnicodeAttribute()
     from_status = UnicodeAttribute()
     to_status = UnicodeAttribute()
     note = UnicodeAttribute()
-    ttl = NumberAttribute()
 
 
 @register("reports")
-class ReportPhoto(Model):
+class ReportPhoto(_Row):
     """A photo slot: ``pending`` until the upload is cleaned, then ``clean``."""
 
-    class Meta:
-        table_name = "reports"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     photo_id = UnicodeAttribute()
     state = UnicodeAttribute()
     content_type = UnicodeAttribute()
@@ -142,21 +130,14 @@ class ReportPhoto(Model):
     height = NumberAttribute(null=True)
     size = NumberAttribute(null=True)
     created_at = UnicodeAttribute()
-    ttl = NumberAttribute()
 
 
 @register("reports")
-class ReportContact(Model):
+class ReportContact(_Row):
     """How to call the citizen back, when they chose to leave it (personal data, 90 days)."""
 
-    class Meta:
-        table_name = "reports"
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
     name = UnicodeAttribute(null=True)
     reach = UnicodeAttribute()
-    ttl = NumberAttribute()
 
 
 class ReportIdTaken(Exception):
