@@ -28,6 +28,7 @@ from chalicelib.chat.holidays import REGIONS, is_public_holiday
 from chalicelib.clock import DAY_NAMES, PARIS, clock_text, local_iso, moment_text, now
 from chalicelib.config import Settings, settings
 from chalicelib.models import officer as officers
+from chalicelib.models.base import per_settings
 
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_DAY = (0, 24 * 60)
@@ -221,15 +222,10 @@ def schedule_of(conf: Settings) -> Schedule:
     )
 
 
-_cached: list[tuple[Settings, Schedule]] = []
-
-
-def service_schedule() -> Schedule:
+@per_settings
+def service_schedule(conf: Settings) -> Schedule:
     """The schedule of the settings in effect (parsed once per settings)."""
-    conf = settings()
-    if not _cached or _cached[0][0] is not conf:
-        _cached[:] = [(conf, schedule_of(conf))]
-    return _cached[0][1]
+    return schedule_of(conf)
 
 
 @dataclass(frozen=True)
