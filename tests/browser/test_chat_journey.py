@@ -473,6 +473,9 @@ def test_escape_is_only_mentioned_where_there_is_a_keyboard(
     touch.goto(f"{local_platform.url}/fiches/violences-conjugales/", wait_until="networkidle")
     expect(touch.locator("[data-quick-exit-hint]")).to_be_hidden()
     expect(touch.get_by_text("deux appuis sur Échap")).to_be_hidden()
+    # Nor the Enter / Shift+Enter keys of the chat's message box: a phone has a send button.
+    touch.goto(f"{local_platform.url}/discuter/", wait_until="networkidle")
+    expect(touch.locator("#tchat-message-aide")).to_have_css("display", "none")
     desktop = browser.new_context(viewport={"width": 1280, "height": 900}, locale="fr-FR")
     try:
         page = desktop.new_page()
@@ -481,5 +484,8 @@ def test_escape_is_only_mentioned_where_there_is_a_keyboard(
             "ou appuyez deux fois sur Échap"
         )
         expect(page.get_by_text("deux appuis sur Échap")).to_be_visible()
+        page.goto(f"{local_platform.url}/discuter/", wait_until="networkidle")
+        expect(page.locator("#tchat-message-aide")).to_have_count(1)
+        expect(page.locator("#tchat-message-aide")).to_have_css("display", "block")
     finally:
         desktop.close()
