@@ -168,6 +168,20 @@ def wait_conversation_id(page: Any, timeout: float = 15) -> str:
     raise AssertionError("the widget never joined")
 
 
+def start_chat(page: Any, platform: Platform, topic: str | None, text: str) -> str:
+    """Open /discuter/, choose a topic, write the first message, start; the conversation id."""
+    query = f"?sujet={topic}" if topic else ""
+    page.goto(f"{platform.url}/discuter/{query}", wait_until="networkidle")
+    page.get_by_label("Votre question (facultatif)").fill(text)
+    page.get_by_role("button", name="Commencer la conversation").click()
+    return wait_conversation_id(page)
+
+
+def texts(page: Any) -> list[str]:
+    """The messages of the widget's log, in order."""
+    return page.locator("[data-chat-log] .message__texte").all_inner_texts()
+
+
 def axe_violations(page: Any) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from local.chromium import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.console_pages import Desk
+from tests.local_platform import Platform
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +35,12 @@ def page(context: Any) -> Any:
     tab = context.new_page()
     tab.problems = watch(tab)
     return tab
+
+
+@pytest.fixture
+def desk(browser: Any, local_platform: Platform) -> Iterator[Desk]:
+    """Consoles and citizens opened through it are closed after the test, and the officers
+    left offline with nothing open."""
+    opened = Desk(browser, local_platform)
+    yield opened
+    opened.close()

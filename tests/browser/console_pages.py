@@ -250,6 +250,46 @@ def leave_officer_clean(platform: Platform, username: str = OFFICER) -> None:
         officer.close()
 
 
+class Desk:
+    """The consoles and citizens a test opens (on ``platform`` unless told otherwise), closed
+    after it: the citizens, then the consoles, then each officer left offline with nothing
+    open (the platform is shared)."""
+
+    def __init__(self, browser: Any, platform: Platform) -> None:
+        self.browser = browser
+        self.platform = platform
+        self.consoles: list[tuple[ConsolePage, Platform, str]] = []
+        self.citizens: list[Citizen] = []
+
+    def console(
+        self, username: str = OFFICER, platform: Platform | None = None, **options: Any
+    ) -> ConsolePage:
+        on = platform or self.platform
+        opened = open_console(self.browser, on, username, **options)
+        self.consoles.append((opened, on, username))
+        return opened
+
+    def citizen(
+        self, topic: str = "vol", text: str | None = None, platform: Platform | None = None
+    ) -> Citizen:
+        joined = Citizen(platform or self.platform, topic, text)
+        self.citizens.append(joined)
+        return joined
+
+    def close(self) -> None:
+        for citizen in self.citizens:
+            citizen.close()
+        for console, _, _ in self.consoles:
+            console.close()
+        for _, platform, username in self.consoles:
+            leave_officer_clean(platform, username)
+
+
+def assert_no_axe_violations(page: Any) -> None:
+    violations = axe_violations(page)
+    assert violations == [], axe_report(violations)
+
+
 def api_get(platform: Platform, path: str, username: str = SUPERVISOR) -> Any:
     status, body = platform.get(
         path, headers={"Authorization": f"Bearer {platform.token(username)}"}

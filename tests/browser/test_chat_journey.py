@@ -23,7 +23,8 @@ from tests.browser.chat_pages import (
     axe_violations,
     officer,
     on_duty,
-    wait_conversation_id,
+    start_chat,
+    texts,
     watch,
 )
 from tests.local_platform import Platform, http_json, start_platform, stop_platform
@@ -71,17 +72,6 @@ def open_page(context: Any) -> Any:
     page = context.new_page()
     page.problems = watch(page)
     return page
-
-
-def start_chat(page: Any, platform: Platform, topic: str, text: str) -> str:
-    page.goto(f"{platform.url}/discuter/?sujet={topic}", wait_until="networkidle")
-    page.get_by_label("Votre question (facultatif)").fill(text)
-    page.get_by_role("button", name="Commencer la conversation").click()
-    return wait_conversation_id(page)
-
-
-def texts(page: Any) -> list[str]:
-    return page.locator("[data-chat-log] .message__texte").all_inner_texts()
 
 
 # -- closed hours --------------------------------------------------------------------------

@@ -27,6 +27,8 @@ from tests.browser.chat_pages import (
     officer,
     on_duty,
     saved_chat,
+    start_chat,
+    texts,
     wait_conversation_id,
     watch,
 )
@@ -56,19 +58,6 @@ def context(browser: Any) -> Iterator[Any]:
 def marker() -> str:
     """A word of this test's own, to tell its messages apart on the shared platform."""
     return uuid.uuid4().hex[:8]
-
-
-def start_chat(page: Any, platform: Platform, topic: str | None, text: str) -> str:
-    """Open /discuter/, choose a topic, write the first message, start; the conversation id."""
-    query = f"?sujet={topic}" if topic else ""
-    page.goto(f"{platform.url}/discuter/{query}", wait_until="networkidle")
-    page.get_by_label("Votre question (facultatif)").fill(text)
-    page.get_by_role("button", name="Commencer la conversation").click()
-    return wait_conversation_id(page)
-
-
-def texts(page: Any) -> list[str]:
-    return page.locator("[data-chat-log] .message__texte").all_inner_texts()
 
 
 def end_waiting(platform: Platform, conversation_id: str, token: str) -> None:

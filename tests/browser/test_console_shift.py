@@ -20,11 +20,9 @@ from tests.browser.console_pages import (
     FAKE_NOTIFICATIONS,
     OFFICER,
     Citizen,
-    axe_report,
-    axe_violations,
+    Desk,
+    assert_no_axe_violations,
     close_in_console,
-    leave_officer_clean,
-    open_console,
     panel,
     set_presence,
     tab,
@@ -38,20 +36,13 @@ WORKSPACE_KEY = "moncommissariat.console.workspace"
 
 
 @pytest.fixture
-def console(browser: Any, local_platform: Platform) -> Iterator[Any]:
+def console(desk: Desk) -> Iterator[Any]:
     """officier1's console, away (nothing pushed unasked), desktop notifications recorded."""
-    opened = open_console(browser, local_platform, OFFICER, init_script=FAKE_NOTIFICATIONS)
+    opened = desk.console(init_script=FAKE_NOTIFICATIONS)
     set_presence(opened.page, "away")
     yield opened
-    opened.close()
-    leave_officer_clean(local_platform, OFFICER)
     assert opened.dialogs == []
     assert opened.errors == []
-
-
-def assert_no_axe_violations(page: Any) -> None:
-    violations = axe_violations(page)
-    assert violations == [], axe_report(violations)
 
 
 def title_count(page: Any) -> int:
@@ -105,86 +96,81 @@ def test_a_pushed_conversation_stays_signalled_until_it_is_opened(
 
 
 def test_keyboard_only_across_three_conversations_and_a_canned_response_with_slash(
-    local_platform: Platform, console: Any
+    desk: Desk, console: Any
 ) -> None:
     page = console.page
     citizens = [
-        Citizen(local_platform, topic, f"{text} ({uuid.uuid4().hex[:6]})")
+        desk.citizen(topic, f"{text} ({uuid.uuid4().hex[:6]})")
         for topic, text in (
             ("vol", "Mon vélo a disparu"),
             ("escroquerie", "Un faux conseiller bancaire"),
             ("demarches", "Une procuration"),
         )
     ]
-    try:
-        for citizen in citizens:
-            take(page, citizen.conversation_id)
-        ids = page.eval_on_selector_all(
-            "#tabs [role=tab]", "tabs => tabs.map(t => t.dataset.conversationId)"
+    for citizen in citizens:
+        take(page, citizen.conversation_id)
+    ids = page.eval_on_selector_all(
+        "#tabs [role=tab]", "tabs => tabs.map(t => t.dataset.conversationId)"
+    )
+    assert [c.conversation_id for c in citizens] == [
+        i for i in ids if i in {c.conversation_id for c in citizens}
+    ]
+    order = [i for i in ids if i in {c.conversation_id for c in citizens}]
+    # Tabs tell the conversations apart: the last message, and how long it has waited.
+    firsts = ("Mon vélo a disparu", "Un faux conseiller bancaire", "Une procuration")
+    for citizen, text in zip(citizens, firsts, strict=True):
+        line = tab(page, citizen.conversation_id)
+        assert line.locator(".tab-preview").inner_text().startswith(f"Usager : {text} (")
+        expect(line.locator(".tab-waiting")).to_have_text(
+            re.compile(r"^Attend votre réponse depuis \d")
         )
-        assert [c.conversation_id for c in citizens] == [
-            i for i in ids if i in {c.conversation_id for c in citizens}
-        ]
-        order = [i for i in ids if i in {c.conversation_id for c in citizens}]
-        # Tabs tell the conversations apart: the last message, and how long it has waited.
-        firsts = ("Mon vélo a disparu", "Un faux conseiller bancaire", "Une procuration")
-        for citizen, text in zip(citizens, firsts, strict=True):
-            line = tab(page, citizen.conversation_id)
-            assert line.locator(".tab-preview").inner_text().startswith(f"Usager : {text} (")
-            expect(line.locator(".tab-waiting")).to_have_text(
-                re.compile(r"^Attend votre réponse depuis \d")
-            )
 
-        def focused() -> str:
-            return str(page.evaluate("document.activeElement.id"))
+    def focused() -> str:
+        return str(page.evaluate("document.activeElement.id"))
 
-        page.keyboard.press(f"Alt+{ids.index(order[0]) + 1}")
-        assert focused() == f"reply-{order[0]}"
-        assert tab(page, order[0]).get_attribute("aria-selected") == "true"
-        page.locator("#notice", has_text=f"Conversation {ids.index(order[0]) + 1} sur").wait_for()
-        for expected in (order[1], order[2]):
-            page.keyboard.press("Alt+ArrowDown")
-            assert focused() == f"reply-{expected}"
-        page.keyboard.press("Alt+ArrowUp")
-        assert focused() == f"reply-{order[1]}"
+    page.keyboard.press(f"Alt+{ids.index(order[0]) + 1}")
+    assert focused() == f"reply-{order[0]}"
+    assert tab(page, order[0]).get_attribute("aria-selected") == "true"
+    page.locator("#notice", has_text=f"Conversation {ids.index(order[0]) + 1} sur").wait_for()
+    for expected in (order[1], order[2]):
         page.keyboard.press("Alt+ArrowDown")
-        assert focused() == f"reply-{order[2]}"
+        assert focused() == f"reply-{expected}"
+    page.keyboard.press("Alt+ArrowUp")
+    assert focused() == f"reply-{order[1]}"
+    page.keyboard.press("Alt+ArrowDown")
+    assert focused() == f"reply-{order[2]}"
 
-        # « / » in an empty reply opens the canned responses, cursor in their search.
-        page.keyboard.press("/")
-        search = panel(page, order[2]).get_by_label("Chercher une réponse type")
-        assert search.evaluate("node => node === document.activeElement")
-        assert page.evaluate(
-            "document.activeElement === document.querySelector("
-            f"'#panel-{order[2]} input[type=search]')"
-        )
-        assert panel(page, order[2]).locator("textarea.reply").input_value() == ""
-        page.keyboard.type("plainte en ligne")
-        panel(page, order[2]).locator(".pick-list button").first.wait_for()
-        assert_no_axe_violations(page)
-        page.keyboard.press("Enter")
-        assert focused() == f"reply-{order[2]}"
-        reply = panel(page, order[2]).locator("textarea.reply").input_value()
-        assert "entièrement en ligne" in reply and "/fiches/plainte-en-ligne/" in reply
-        page.keyboard.press("Enter")
-        citizens[2].client.wait_for(
-            lambda f: f.get("type") == "message" and "entièrement en ligne" in f.get("text", ""),
-            15,
-        )
-        answered = tab(page, order[2])
-        expect(answered.locator(".tab-preview")).to_have_text(re.compile("^Vous : "))
-        expect(answered.locator(".tab-waiting")).to_be_hidden()
-        expect(tab(page, order[1]).locator(".tab-waiting")).to_be_visible()
+    # « / » in an empty reply opens the canned responses, cursor in their search.
+    page.keyboard.press("/")
+    search = panel(page, order[2]).get_by_label("Chercher une réponse type")
+    assert search.evaluate("node => node === document.activeElement")
+    assert page.evaluate(
+        f"document.activeElement === document.querySelector('#panel-{order[2]} input[type=search]')"
+    )
+    assert panel(page, order[2]).locator("textarea.reply").input_value() == ""
+    page.keyboard.type("plainte en ligne")
+    panel(page, order[2]).locator(".pick-list button").first.wait_for()
+    assert_no_axe_violations(page)
+    page.keyboard.press("Enter")
+    assert focused() == f"reply-{order[2]}"
+    reply = panel(page, order[2]).locator("textarea.reply").input_value()
+    assert "entièrement en ligne" in reply and "/fiches/plainte-en-ligne/" in reply
+    page.keyboard.press("Enter")
+    citizens[2].client.wait_for(
+        lambda f: f.get("type") == "message" and "entièrement en ligne" in f.get("text", ""),
+        15,
+    )
+    answered = tab(page, order[2])
+    expect(answered.locator(".tab-preview")).to_have_text(re.compile("^Vous : "))
+    expect(answered.locator(".tab-waiting")).to_be_hidden()
+    expect(tab(page, order[1]).locator(".tab-waiting")).to_be_visible()
 
-        # The help lists the shortcuts; Échap closes it.
-        page.keyboard.press("Alt+k")
-        page.locator("#shortcuts-dialog[open]").wait_for()
-        assert_no_axe_violations(page)
-        page.keyboard.press("Escape")
-        page.locator("#shortcuts-dialog[open]").wait_for(state="detached")
-    finally:
-        for citizen in citizens:
-            citizen.close()
+    # The help lists the shortcuts; Échap closes it.
+    page.keyboard.press("Alt+k")
+    page.locator("#shortcuts-dialog[open]").wait_for()
+    assert_no_axe_violations(page)
+    page.keyboard.press("Escape")
+    page.locator("#shortcuts-dialog[open]").wait_for(state="detached")
 
 
 def test_drafts_selection_and_closing_links_survive_a_reload_then_the_history_reads_it(
@@ -283,111 +269,91 @@ def history_of_today(page: Any) -> None:
 
 
 def test_the_history_lists_an_officer_their_own_and_a_supervisor_everyone_s(
-    browser: Any, local_platform: Platform, console: Any
+    desk: Desk, console: Any
 ) -> None:
     from tests.browser.console_pages import SUPERVISOR
 
     page = console.page
     marker = uuid.uuid4().hex[:6]
-    citizen = Citizen(local_platform, "escroquerie", f"Arnaque au faux RIB ({marker})")
-    colleague = open_console(browser, local_platform, "officier2")
-    supervisor = open_console(browser, local_platform, SUPERVISOR)
-    try:
-        cid = citizen.conversation_id
-        take(page, cid)
-        page.keyboard.type("Prévenez votre banque et portez plainte.")
-        page.keyboard.press("Enter")
-        citizen.wait_message("Prévenez votre banque et portez plainte.")
-        close_in_console(page, cid, "plainte_en_ligne")
+    citizen = desk.citizen("escroquerie", f"Arnaque au faux RIB ({marker})")
+    colleague = desk.console("officier2")
+    supervisor = desk.console(SUPERVISOR)
+    cid = citizen.conversation_id
+    take(page, cid)
+    page.keyboard.type("Prévenez votre banque et portez plainte.")
+    page.keyboard.press("Enter")
+    citizen.wait_message("Prévenez votre banque et portez plainte.")
+    close_in_console(page, cid, "plainte_en_ligne")
 
-        # A colleague who never held it does not see it.
-        history_of_today(colleague.page)
-        assert (
-            colleague.page.locator(f"#history-rows tr[data-conversation-id='{cid}']").count() == 0
-        )
-        assert colleague.page.locator("#history-rows th", has_text="Policier").count() == 0
+    # A colleague who never held it does not see it.
+    history_of_today(colleague.page)
+    assert colleague.page.locator(f"#history-rows tr[data-conversation-id='{cid}']").count() == 0
+    assert colleague.page.locator("#history-rows th", has_text="Policier").count() == 0
 
-        # The supervisor sees every conversation of the unit, with who handled it.
-        sup = supervisor.page
-        history_of_today(sup)
-        assert "Toutes les conversations terminées de l'unité" in sup.inner_text("#history-scope")
-        row = sup.locator(f"#history-rows tr[data-conversation-id='{cid}']")
-        row.wait_for()
-        assert "Agent Camille Martin" in row.inner_text()
-        assert "Plainte en ligne" in row.inner_text()
-        assert_no_axe_violations(sup)
-        row.get_by_role("button").click()
-        detail = sup.locator("#history-detail")
-        detail.get_by_text(f"Arnaque au faux RIB ({marker})").wait_for()
-        detail.get_by_text("Prévenez votre banque et portez plainte.").wait_for()
-        assert "Agent Camille Martin" in detail.locator("dl.facts").inner_text()
-        assert detail.locator("textarea, input, select").count() == 0
-        assert colleague.dialogs == [] and supervisor.dialogs == []
-    finally:
-        citizen.close()
-        colleague.close()
-        supervisor.close()
-        leave_officer_clean(local_platform, "officier2")
-        leave_officer_clean(local_platform, SUPERVISOR)
+    # The supervisor sees every conversation of the unit, with who handled it.
+    sup = supervisor.page
+    history_of_today(sup)
+    assert "Toutes les conversations terminées de l'unité" in sup.inner_text("#history-scope")
+    row = sup.locator(f"#history-rows tr[data-conversation-id='{cid}']")
+    row.wait_for()
+    assert "Agent Camille Martin" in row.inner_text()
+    assert "Plainte en ligne" in row.inner_text()
+    assert_no_axe_violations(sup)
+    row.get_by_role("button").click()
+    detail = sup.locator("#history-detail")
+    detail.get_by_text(f"Arnaque au faux RIB ({marker})").wait_for()
+    detail.get_by_text("Prévenez votre banque et portez plainte.").wait_for()
+    assert "Agent Camille Martin" in detail.locator("dl.facts").inner_text()
+    assert detail.locator("textarea, input, select").count() == 0
+    assert colleague.dialogs == [] and supervisor.dialogs == []
 
 
 def test_the_dashboard_updates_by_itself_with_officers_now_and_whole_counts(
-    browser: Any, local_platform: Platform
+    desk: Desk,
 ) -> None:
     from tests.browser.console_pages import SUPERVISOR
 
-    supervisor = open_console(browser, local_platform, SUPERVISOR)
-    officer = open_console(browser, local_platform, OFFICER)
-    citizen = None
-    try:
-        set_presence(officer.page, "away")
-        page = supervisor.page
-        page.click("nav a[data-route=supervision]")
-        page.wait_for_selector("#charts figure[data-chart='by-hour'] canvas")
-        row = page.locator("#officers-now tr", has_text="Agent Camille Martin")
-        row.wait_for()
-        assert "En pause" in row.inner_text()
+    supervisor = desk.console(SUPERVISOR)
+    officer = desk.console(OFFICER)
+    set_presence(officer.page, "away")
+    page = supervisor.page
+    page.click("nav a[data-route=supervision]")
+    page.wait_for_selector("#charts figure[data-chart='by-hour'] canvas")
+    row = page.locator("#officers-now tr", has_text="Agent Camille Martin")
+    row.wait_for()
+    assert "En pause" in row.inner_text()
 
-        def started() -> int:
-            return int(
-                page.locator("#kpis [data-kpi='started'] dd").inner_text().replace("\u202f", "")
-            )
+    def started() -> int:
+        return int(page.locator("#kpis [data-kpi='started'] dd").inner_text().replace("\u202f", ""))
 
-        before = started()
-        citizen = Citizen(local_platform, "vol", "Bonjour")
-        # No click: the dashboard reads its figures again by itself (every 30 s at most).
-        page.wait_for_function(
-            "before => parseInt(document.querySelector(\"#kpis [data-kpi='started'] dd\")"
-            ".textContent.replace(/\\D/g, '')) > before",
-            arg=before,
-            timeout=45_000,
-        )
-        assert started() == before + 1
-        # Count axes show whole numbers; long labels are on several lines, never cut.
-        ticks = page.evaluate(
-            "() => Array.from(document.querySelectorAll('#charts canvas')).flatMap(canvas => {"
-            " const chart = Chart.getChart(canvas); const unit = canvas.closest('figure')"
-            ".dataset.chart === 'times'; if (unit) return [];"
-            " const axis = chart.options.indexAxis === 'y' ? chart.scales.x : chart.scales.y;"
-            " return axis.ticks.map(t => t.value); })"
-        )
-        assert ticks and all(float(value).is_integer() for value in ticks)
-        survey_labels = page.evaluate(
-            "() => Chart.getChart(document.querySelector(\"figure[data-chart='survey'] canvas\"))"
-            ".data.labels"
-        )
-        question = "Avez-vous trouvé le service que vous cherchiez\u00a0?"
-        assert [" ".join(lines) for lines in survey_labels if isinstance(lines, list)].count(
-            question
-        ) == 1
-        assert_no_axe_violations(page)
-    finally:
-        if citizen:
-            citizen.close()
-        officer.close()
-        supervisor.close()
-        leave_officer_clean(local_platform, OFFICER)
-        leave_officer_clean(local_platform, SUPERVISOR)
+    before = started()
+    desk.citizen("vol", "Bonjour")  # a conversation starts
+    # No click: the dashboard reads its figures again by itself (every 30 s at most).
+    page.wait_for_function(
+        "before => parseInt(document.querySelector(\"#kpis [data-kpi='started'] dd\")"
+        ".textContent.replace(/\\D/g, '')) > before",
+        arg=before,
+        timeout=45_000,
+    )
+    assert started() == before + 1
+    # Count axes show whole numbers; long labels are on several lines, never cut.
+    ticks = page.evaluate(
+        "() => Array.from(document.querySelectorAll('#charts canvas')).flatMap(canvas => {"
+        " const chart = Chart.getChart(canvas); const unit = canvas.closest('figure')"
+        ".dataset.chart === 'times'; if (unit) return [];"
+        " const axis = chart.options.indexAxis === 'y' ? chart.scales.x : chart.scales.y;"
+        " return axis.ticks.map(t => t.value); })"
+    )
+    assert ticks and all(float(value).is_integer() for value in ticks)
+    survey_labels = page.evaluate(
+        "() => Chart.getChart(document.querySelector(\"figure[data-chart='survey'] canvas\"))"
+        ".data.labels"
+    )
+    question = "Avez-vous trouvé le service que vous cherchiez\u00a0?"
+    assert [" ".join(lines) for lines in survey_labels if isinstance(lines, list)].count(
+        question
+    ) == 1
+    assert_no_axe_violations(page)
 
 
 def test_a_chat_on_drugs_becomes_a_prefilled_report_in_the_triage_queue(

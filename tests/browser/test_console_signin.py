@@ -14,6 +14,7 @@ import pytest
 from tests.browser.console_pages import (
     OFFICER,
     SUPERVISOR,
+    Desk,
     api_get,
     axe_report,
     axe_violations,
@@ -120,59 +121,49 @@ def test_tokens_are_refreshed_with_the_refresh_token(
         assert page.inner_text("#reports-error") == ""
 
 
-def test_a_token_about_to_expire_is_refreshed_without_losing_the_workspace(
-    browser: Any, local_platform: Platform
-) -> None:
+def test_a_token_about_to_expire_is_refreshed_without_losing_the_workspace(desk: Desk) -> None:
     """The id token nears its expiry while the officer is mid-conversation and the socket
     drops (API Gateway closes sockets after 2 h): the console refreshes the token before it
     reconnects, and the tab, the unsent draft and the conversation carry on — no reload, no
     sign-in."""
-    from tests.browser.console_pages import Citizen, panel, set_presence, tab, take
+    from tests.browser.console_pages import panel, set_presence, tab, take
 
-    console = open_console(browser, local_platform, OFFICER)
+    console = desk.console()
     page = console.page
-    citizen = Citizen(local_platform, "vol", f"Mon scooter a disparu ({uuid.uuid4().hex[:6]})")
-    try:
-        set_presence(page, "away")
-        take(page, citizen.conversation_id)
-        box = panel(page, citizen.conversation_id)
-        page.keyboard.type("Avez-vous la carte grise ")
-        before = page.evaluate(f"JSON.parse(sessionStorage.getItem('{SESSION_KEY}')).idToken")
-        # As if the hour were nearly over: the token expires within the refresh margin.
-        page.evaluate(
-            "async () => { const auth = await import('/console/js/auth.js');"
-            " auth.current().expiresAt = Date.now() + 1000; }"
-        )
-        with page.expect_websocket() as reopened:
-            page.evaluate("window.consoleSocket.ws.close()")
-        reopened.value.wait_for_event("framereceived")  # the server answers its hello
-        page.wait_for_function(
-            "() => document.querySelector('#connection-state').dataset.state === 'connected'"
-        )
-        after = page.evaluate(f"JSON.parse(sessionStorage.getItem('{SESSION_KEY}')).idToken")
-        assert after != before
-        assert f"token={after}" in reopened.value.url
-        assert (
-            page.evaluate("async () => (await import('/console/js/auth.js')).expiresSoon()")
-            is False
-        )
-        # The workspace is as it was: same tab, the draft untouched, still in the reply box.
-        assert page.locator("#view-conversations").is_visible()
-        assert tab(page, citizen.conversation_id).get_attribute("aria-selected") == "true"
-        reply = box.locator("textarea.reply")
-        assert reply.input_value() == "Avez-vous la carte grise "
-        citizen.say("Je suis toujours là")
-        box.get_by_text("Je suis toujours là").wait_for()
-        reply.click()
-        page.keyboard.press("End")
-        page.keyboard.type("du scooter ?")
-        page.keyboard.press("Enter")
-        citizen.wait_message("Avez-vous la carte grise du scooter ?")
-        assert console.dialogs == [] and console.errors == []
-    finally:
-        citizen.close()
-        console.close()
-        leave_officer_clean(local_platform, OFFICER)
+    citizen = desk.citizen("vol", f"Mon scooter a disparu ({uuid.uuid4().hex[:6]})")
+    set_presence(page, "away")
+    take(page, citizen.conversation_id)
+    box = panel(page, citizen.conversation_id)
+    page.keyboard.type("Avez-vous la carte grise ")
+    before = page.evaluate(f"JSON.parse(sessionStorage.getItem('{SESSION_KEY}')).idToken")
+    # As if the hour were nearly over: the token expires within the refresh margin.
+    page.evaluate(
+        "async () => { const auth = await import('/console/js/auth.js');"
+        " auth.current().expiresAt = Date.now() + 1000; }"
+    )
+    with page.expect_websocket() as reopened:
+        page.evaluate("window.consoleSocket.ws.close()")
+    reopened.value.wait_for_event("framereceived")  # the server answers its hello
+    page.wait_for_function(
+        "() => document.querySelector('#connection-state').dataset.state === 'connected'"
+    )
+    after = page.evaluate(f"JSON.parse(sessionStorage.getItem('{SESSION_KEY}')).idToken")
+    assert after != before
+    assert f"token={after}" in reopened.value.url
+    assert page.evaluate("async () => (await import('/console/js/auth.js')).expiresSoon()") is False
+    # The workspace is as it was: same tab, the draft untouched, still in the reply box.
+    assert page.locator("#view-conversations").is_visible()
+    assert tab(page, citizen.conversation_id).get_attribute("aria-selected") == "true"
+    reply = box.locator("textarea.reply")
+    assert reply.input_value() == "Avez-vous la carte grise "
+    citizen.say("Je suis toujours là")
+    box.get_by_text("Je suis toujours là").wait_for()
+    reply.click()
+    page.keyboard.press("End")
+    page.keyboard.type("du scooter ?")
+    page.keyboard.press("Enter")
+    citizen.wait_message("Avez-vous la carte grise du scooter ?")
+    assert console.dialogs == [] and console.errors == []
 
 
 def totp_code(secret: str) -> str:
@@ -183,6 +174,17 @@ def totp_code(secret: str) -> str:
     if time.time() % 30 > 26:
         time.sleep(30 - time.time() % 30 + 0.2)
     return code_of(secret)
+
+
+def sign_in_with_a_code(page: Any, username: str, password: str, secret: str) -> None:
+    """Sign in with a password then the authenticator's current code, to the workspace."""
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_selector("#mfa-code-form:not([hidden])")
+    page.fill("#mfa-code", totp_code(secret))
+    page.click("#mfa-code-form button[type=submit]")
+    page.wait_for_selector("#view-conversations:not([hidden])")
 
 
 def test_first_sign_in_sets_a_password_then_enrols_an_authenticator_app(
@@ -248,13 +250,7 @@ def test_first_sign_in_sets_a_password_then_enrols_an_authenticator_app(
         # From now on the account signs in with a code.
         page.click("#sign-out")
         page.wait_for_selector("#sign-in-form:not([hidden])")
-        page.fill("#username", username)
-        page.fill("#password", "Nouveau-Mot-2026!")
-        page.click("#sign-in-form button[type=submit]")
-        page.wait_for_selector("#mfa-code-form:not([hidden])")
-        page.fill("#mfa-code", totp_code(secret))
-        page.click("#mfa-code-form button[type=submit]")
-        page.wait_for_selector("#view-conversations:not([hidden])")
+        sign_in_with_a_code(page, username, "Nouveau-Mot-2026!", secret)
     finally:
         context.close()
         cognito.admin_delete_user(UserPoolId=pool, Username=username)
@@ -281,13 +277,7 @@ def test_an_enrolled_account_signs_in_with_the_code_of_its_app(
         # A wrong code spends the challenge at Cognito: « Recommencer » starts again.
         page.click("#mfa-code-form [data-restart]")
         page.wait_for_selector("#sign-in-form:not([hidden])")
-        page.fill("#username", "officier4")
-        page.fill("#password", "Commissariat-2026!")
-        page.click("#sign-in-form button[type=submit]")
-        page.wait_for_selector("#mfa-code-form:not([hidden])")
-        page.fill("#mfa-code", totp_code(DEMO_TOTP_SECRET))
-        page.click("#mfa-code-form button[type=submit]")
-        page.wait_for_selector("#view-conversations:not([hidden])")
+        sign_in_with_a_code(page, "officier4", "Commissariat-2026!", DEMO_TOTP_SECRET)
         assert page.inner_text("#account-name") == "Agente Inès Moreau"
     finally:
         context.close()
@@ -306,35 +296,28 @@ def test_sign_out_goes_offline_and_forgets_the_tokens(
         assert OFFICER not in [item["username"] for item in officers["items"]]
 
 
-def test_signing_out_with_a_conversation_open_asks_then_gives_it_back(
-    browser: Any, local_platform: Platform
-) -> None:
-    from tests.browser.console_pages import Citizen, set_presence, tab, take
+def test_signing_out_with_a_conversation_open_asks_then_gives_it_back(desk: Desk) -> None:
+    from tests.browser.console_pages import set_presence, tab, take
 
-    console = open_console(browser, local_platform, OFFICER)
+    console = desk.console()
     page = console.page
-    citizen = Citizen(local_platform, "vol", f"Mon sac a été arraché ({uuid.uuid4().hex[:6]})")
-    try:
-        set_presence(page, "away")
-        take(page, citizen.conversation_id)
-        page.click("#sign-out")
-        page.locator("#leave-dialog[open]").wait_for()
-        assert "Avant de vous déconnecter" in page.inner_text("#leave-text")
-        page.keyboard.press("Escape")  # Échap: stay, nothing given back
-        page.locator("#leave-dialog[open]").wait_for(state="detached")
-        assert tab(page, citizen.conversation_id).is_visible()
-        assert page.locator("#view-conversations").is_visible()
+    citizen = desk.citizen("vol", f"Mon sac a été arraché ({uuid.uuid4().hex[:6]})")
+    set_presence(page, "away")
+    take(page, citizen.conversation_id)
+    page.click("#sign-out")
+    page.locator("#leave-dialog[open]").wait_for()
+    assert "Avant de vous déconnecter" in page.inner_text("#leave-text")
+    page.keyboard.press("Escape")  # Échap: stay, nothing given back
+    page.locator("#leave-dialog[open]").wait_for(state="detached")
+    assert tab(page, citizen.conversation_id).is_visible()
+    assert page.locator("#view-conversations").is_visible()
 
-        page.click("#sign-out")
-        page.get_by_role("button", name="Remettre dans la file et me déconnecter").click()
-        page.wait_for_selector("#sign-in-form:not([hidden])")
-        told = citizen.client.wait_for(
-            lambda f: f.get("type") == "message" and "autre policier" in f.get("text", ""), 15
-        )
-        assert told["sender"] == "system"
-        assert page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')") is None
-        assert console.dialogs == []
-    finally:
-        citizen.close()
-        console.close()
-        leave_officer_clean(local_platform, OFFICER)
+    page.click("#sign-out")
+    page.get_by_role("button", name="Remettre dans la file et me déconnecter").click()
+    page.wait_for_selector("#sign-in-form:not([hidden])")
+    told = citizen.client.wait_for(
+        lambda f: f.get("type") == "message" and "autre policier" in f.get("text", ""), 15
+    )
+    assert told["sender"] == "system"
+    assert page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')") is None
+    assert console.dialogs == []

@@ -82,6 +82,16 @@ def summary_messages(page: Any) -> list[str]:
     return page.locator(".resume-erreurs li").all_inner_texts()
 
 
+def errors_after(page: Any, button: str, scope: Any = None) -> list[str]:
+    """Press ``button`` (in ``scope``, the page by default): the summary of errors takes the
+    focus; its messages."""
+    from playwright.sync_api import expect
+
+    (scope or page).get_by_role("button", name=button).click()
+    expect(page.locator(".resume-erreurs")).to_be_focused()
+    return summary_messages(page)
+
+
 def fill_location(page: Any) -> None:
     page.get_by_label("Adresse ou lieu précis").fill("12 rue de la Paix, hall B")
     page.get_by_label("Code postal").fill("75002")
@@ -199,9 +209,7 @@ def test_a_report_with_errors_shows_them_next_to_the_fields(
         [{"name": f"p{n}.png", "mimeType": "image/png", "buffer": png()} for n in range(4)]
     )
     page.get_by_label("Votre nom (facultatif)").fill("Camille")
-    page.get_by_role("button", name="Envoyer le signalement").click()
-    expect(page.locator(".resume-erreurs")).to_be_focused()
-    assert summary_messages(page) == [
+    assert errors_after(page, "Envoyer le signalement") == [
         "Le code postal doit compter 5 chiffres, par exemple 93200.",
         "Indiquez l'heure de début et l'heure de fin de la plage horaire 2.",
         "Indiquez un nombre entier entre 1 et 500.",
@@ -225,9 +233,7 @@ def test_a_report_with_errors_shows_them_next_to_the_fields(
         route.continue_(post_data=json.dumps(body))
 
     page.route("**/api/reports", spoil)
-    page.get_by_role("button", name="Envoyer le signalement").click()
-    expect(page.locator(".resume-erreurs")).to_be_focused()
-    assert summary_messages(page) == ["Le format n'est pas valide."]
+    assert errors_after(page, "Envoyer le signalement") == ["Le format n'est pas valide."]
     assert error_next_to(page, "location.postcode") == "Erreur : Le format n'est pas valide."
     page.unroute("**/api/reports")
 
@@ -345,9 +351,7 @@ def test_the_survey_after_a_closed_chat(local_platform: Platform, page: Any) -> 
     ):
         expect(form.get_by_role("group", name=question)).to_be_visible()
 
-    form.get_by_role("button", name="Envoyer mon avis").click()
-    expect(page.locator(".resume-erreurs")).to_be_focused()
-    assert summary_messages(page) == [
+    assert errors_after(page, "Envoyer mon avis", form) == [
         "Dites-nous si vous nous avez trouvé facilement.",
         "Dites-nous si vous avez compris nos réponses.",
         "Dites-nous si vous avez trouvé le service que vous cherchiez.",
@@ -410,9 +414,7 @@ def test_the_volunteer_form_requires_explicit_consent(local_platform: Platform, 
     page.get_by_label("Votre nom ou prénom").fill("Camille")
     page.get_by_label("Adresse e-mail ou numéro de téléphone").fill("camille@exemple.fr")
     page.get_by_label("Vos disponibilités").fill("Le samedi matin")
-    page.get_by_role("button", name="M'inscrire").click()
-    expect(page.locator(".resume-erreurs")).to_be_focused()
-    assert summary_messages(page) == [
+    assert errors_after(page, "M'inscrire") == [
         "Cochez la case pour accepter que nous gardions vos coordonnées 90 jours : sans votre "
         "accord, nous ne pouvons pas vous inscrire."
     ]

@@ -41,12 +41,21 @@ def body(response: Any) -> Any:
     return json.loads(response.body)
 
 
-def start_conversation(text: str = "Bonjour") -> tuple[Client, dict[str, Any]]:
+def start_conversation(text: str = "Bonjour", topic: str = "vol") -> tuple[Client, dict[str, Any]]:
     from chalicelib.websocket.push import sender
 
     client = Client(sender())  # type: ignore[arg-type]
-    frames = client.send({"type": "join", "topic": "vol", "text": text, "client_id": "a1"})
+    frames = client.send({"type": "join", "topic": topic, "text": text, "client_id": "a1"})
     return client, next(f for f in frames if f["type"] == "joined")
+
+
+def online_officer(aws: MotoAws, username: str = "officier1") -> Client:
+    """An officer's socket, online (conversations that start are pushed to them)."""
+    from chalicelib.websocket.push import sender
+
+    officer = Client(sender(), {"role": "officer", "token": officer_token(aws, username)})  # type: ignore[arg-type]
+    officer.send({"type": "presence", "status": "online"})
+    return officer
 
 
 def test_public_status_counts_waiting_people(http: HttpClient) -> None:
@@ -162,10 +171,7 @@ def test_one_conversation_shows_its_messages(http: HttpClient, aws: MotoAws) -> 
 def test_officers_read_the_conversations_they_handled_and_supervisors_all(
     http: HttpClient, aws: MotoAws
 ) -> None:
-    from chalicelib.websocket.push import sender
-
-    officer = Client(sender(), {"role": "officer", "token": officer_token(aws, "officier1")})  # type: ignore[arg-type]
-    officer.send({"type": "presence", "status": "online"})
+    officer = online_officer(aws)
     _, mine = start_conversation("Pour officier1")
     officer.send({"type": "presence", "status": "offline"})
     _, nobodys = start_conversation("Encore en attente")
@@ -243,13 +249,11 @@ def test_the_median_handle_time_shows_on_the_dashboard_after_closes(
 ) -> None:
     """Closing records the handle-time histogram the supervisors' KPI reads."""
     from chalicelib.clock import FrozenClock, SystemClock, use_clock
-    from chalicelib.websocket.push import sender
 
     clock = FrozenClock(start=time.time())
     use_clock(clock)
     try:
-        agent = Client(sender(), {"role": "officer", "token": officer_token(aws, "officier1")})  # type: ignore[arg-type]
-        agent.send({"type": "presence", "status": "online"})
+        agent = online_officer(aws)
         for handle_seconds in (90, 200, 400):
             _, joined = start_conversation()
             clock.advance(handle_seconds)
@@ -288,10 +292,7 @@ def test_the_dashboard_counts_conversations_by_hour_of_the_unit_s_day(
 def test_supervisors_see_each_officer_s_load_and_longest_wait_for_an_answer(
     http: HttpClient, aws: MotoAws
 ) -> None:
-    from chalicelib.websocket.push import sender
-
-    officer = Client(sender(), {"role": "officer", "token": officer_token(aws, "officier1")})  # type: ignore[arg-type]
-    officer.send({"type": "presence", "status": "online"})
+    officer = online_officer(aws)
     _, joined = start_conversation("Allô ?")
     cid = joined["conversation_id"]
 
@@ -311,13 +312,9 @@ def test_supervisors_see_each_officer_s_load_and_longest_wait_for_an_answer(
 def test_a_drug_spot_is_reported_from_a_chat_into_the_triage_queue_linked_both_ways(
     http: HttpClient, aws: MotoAws
 ) -> None:
-    from chalicelib.websocket.push import sender
-
-    officer = Client(sender(), {"role": "officer", "token": officer_token(aws, "officier1")})  # type: ignore[arg-type]
-    officer.send({"type": "presence", "status": "online"})
-    citizen = Client(sender())  # type: ignore[arg-type]
-    frames = citizen.send({"type": "join", "topic": "stupefiants", "text": "Ça deale en bas"})
-    cid = next(f for f in frames if f["type"] == "joined")["conversation_id"]
+    online_officer(aws)  # the chat is pushed to officier1: theirs to report
+    _, joined = start_conversation("Ça deale en bas", topic="stupefiants")
+    cid = joined["conversation_id"]
     report = {
         "kind": "point_de_deal",
         "location": {"address": "12 rue des Lilas", "postcode": "75019", "commune": "Paris"},
