@@ -34,8 +34,15 @@ def _load_actions(officer: Officer, new_count: int, at: float, *, assigned: bool
     actions = [Officer.active_count.set(new_count), Officer.updated_at.set(at)]
     if assigned:
         actions.append(Officer.last_assigned_at.set(at))
+    # An officer whose sockets all dropped (``gone``) keeps their status for a return, but
+    # a slot they free is not offered: the sweeper requeues their conversations.
     return actions + availability_actions(
-        str(officer.status), new_count, int(officer.capacity), last, officer.officer_id
+        str(officer.status),
+        new_count,
+        int(officer.capacity),
+        last,
+        officer.officer_id,
+        reachable=officer.gone_pk is None,
     )
 
 
@@ -43,7 +50,11 @@ def claim(conversation_id: str, officer: Officer, at: float, *, manual: bool) ->
     """Give a waiting conversation to an officer with free capacity."""
     count = int(officer.active_count)
     officer_condition = (Officer.active_count == count) & (Officer.capacity > count)
-    officer_condition &= (Officer.status != "offline") if manual else (Officer.status == "online")
+    if manual:
+        officer_condition &= Officer.status != "offline"
+    else:
+        # Assigned automatically: online, with a socket (whatever the index says).
+        officer_condition &= (Officer.status == "online") & Officer.gone_pk.does_not_exist()
     try:
         with transaction() as tx:
             tx.update(
