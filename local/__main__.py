@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     from aiohttp import web
 
     import app as chalice_module
+    from local.events import EventSources
     from local.gateway import LocalPlatform
     from local.scheduler import Scheduler
     from local.seed import seed_demo_data
@@ -82,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         max_lifetime=args.max_lifetime,
     )
     scheduler = Scheduler(chalice_module.app, speed=args.schedule_speed)
+    event_sources = EventSources(chalice_module.app, aws.client("sqs"))
 
     async def serve() -> None:
         runner = web.AppRunner(platform.web, handle_signals=False)
@@ -89,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         site = web.TCPSite(runner, args.host, port)
         await site.start()
         scheduler.start()
+        event_sources.start()
         print_banner(public_url, ws_url, aws.endpoint, DEMO_ACCOUNTS)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -97,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         await stop.wait()
         print("Arrêt de la plateforme locale…", flush=True)
         scheduler.stop()
+        event_sources.stop()
         await runner.cleanup()
 
     try:
