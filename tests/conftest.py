@@ -89,6 +89,7 @@ def aws() -> Iterator[MotoAws]:
         DEMO_ACCOUNTS,
         create_account,
         create_buckets,
+        create_queues,
         create_tables,
         create_user_pool,
     )
@@ -97,6 +98,7 @@ def aws() -> Iterator[MotoAws]:
         state = MotoAws(prefix=TEST_PREFIX)
         create_tables(state.client("dynamodb"), TEST_PREFIX)
         create_buckets(state.client("s3"), TEST_PREFIX)
+        create_queues(state.client("sqs"), TEST_PREFIX)
         cognito = state.client("cognito-idp")
         state.user_pool_id, state.client_id = create_user_pool(cognito, TEST_PREFIX)
         for account in DEMO_ACCOUNTS:
@@ -106,6 +108,10 @@ def aws() -> Iterator[MotoAws]:
                 "TABLE_PREFIX": TEST_PREFIX,
                 "DYNAMODB_ENDPOINT": "",
                 "S3_ENDPOINT": "",
+                "SQS_ENDPOINT": "",
+                # The fan-out runs right after each request here (tests/integration/
+                # chat_harness.py): no join can be in flight behind the one it reads.
+                "QUEUE_SETTLE_SECONDS": "0",
                 "PHOTOS_BUCKET": f"{TEST_PREFIX}-photos",
                 "USER_POOL_ID": state.user_pool_id,
                 "USER_POOL_CLIENT_ID": state.client_id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.chat.errors import ConversationNotFound
-from chalicelib.chat.queue import estimate_seconds, mean_handle_seconds
+from chalicelib.chat.queue import estimate_seconds, queue_now
 from chalicelib.clock import day_of
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
@@ -22,14 +22,17 @@ MAX_CONVERSATION_ID = 64
 
 
 def public_status() -> dict[str, Any]:
-    """Officers online, people waiting and the estimated wait (two COUNT queries)."""
+    """Officers online (a COUNT of the officers' presence), people waiting and the wait a
+    newcomer can expect, as the fan-out last read the queue (one GetItem)."""
     online = officers.online_count()
-    waiting = conversations.waiting_count()
+    queue = queue_now()
     return {
         "open": online > 0,
         "officers_online": online,
-        "waiting": waiting,
-        "estimated_wait_seconds": estimate_seconds(waiting, online, mean_handle_seconds()),
+        "waiting": queue.waiting,
+        "estimated_wait_seconds": estimate_seconds(
+            queue.waiting + 1, queue.slots if online else 0, queue.handle_seconds
+        ),
     }
 
 

@@ -122,11 +122,16 @@ def close(
     )
 
 
-def requeue(
-    conversation: Conversation, officer: Officer, at: float, *, rank: int, reason: str
-) -> None:
-    """Put an active conversation back in the queue (rank 0 = at the head)."""
+def requeue(conversation: Conversation, officer: Officer, at: float, *, reason: str) -> None:
+    """Put an active conversation back in the queue, at the head of its own lane (after the
+    urgent ones when it is not urgent), and free the officer's slot."""
     cid = conversation.conversation_id
+    key = queue_key(
+        urgent=bool(conversation.urgent),
+        requeued=True,
+        enqueued_at=float(conversation.enqueued_at),
+        conversation_id=cid,
+    )
     _release(
         cid,
         officer,
@@ -134,7 +139,7 @@ def requeue(
         [
             Conversation.status.set("waiting"),
             Conversation.queue_pk.set("waiting"),
-            Conversation.queue_sk.set(queue_key(rank, float(conversation.enqueued_at), cid)),
+            Conversation.queue_sk.set(key),
             Conversation.officer_id.remove(),
             Conversation.officer_name.remove(),
             Conversation.active_officer.remove(),

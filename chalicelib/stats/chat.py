@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
+from chalicelib.models import queue_view
 from chalicelib.stats import counters
 from chalicelib.vocabulary import OUTCOMES, SYSTEM_OUTCOMES
 
@@ -88,6 +88,12 @@ def _mean(total: float, count: float) -> float | None:
     return round(total / count, 1) if count else None
 
 
+def _waiting_now() -> int:
+    """How many wait, as the queue's fan-out last read it (never a read of the queue)."""
+    view = queue_view.read()
+    return int(view.waiting) if view is not None else 0
+
+
 def dashboard(days: int) -> dict[str, Any]:
     """Per-day counters, totals with medians and abandonment rate, and the queue now."""
     daily = counters.daily("chat", days)
@@ -130,7 +136,7 @@ def dashboard(days: int) -> dict[str, Any]:
         "days": rows,
         "totals": summary,
         "now": {
-            "waiting": conversations.waiting_count(),
+            "waiting": _waiting_now(),
             "officers_online": officers.online_count(),
         },
     }
