@@ -1,4 +1,4 @@
-"""moto standing in for AWS: a threaded moto server and every resource the app needs."""
+"""moto standing in for AWS: its server (in its own process) and every resource the app needs."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 
-from local.moto_server import start_moto
+from local.moto_server import MotoProcess, start_moto
 from local.template import (
     bucket_names,
     queue_definitions,
@@ -46,7 +45,7 @@ DEMO_ACCOUNTS = (
 class LocalAws:
     """The running moto server and the names of what was created in it."""
 
-    server: ThreadedMotoServer
+    server: MotoProcess
     endpoint: str
     prefix: str
     user_pool_id: str

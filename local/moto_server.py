@@ -1,5 +1,13 @@
-"""moto's server as the local platform runs it: requests run concurrently where moto stays
-correct, and one moto cost that grows with the data is taken out (docs/local.md).
+"""moto's server as the local platform runs it: in its own process, requests running
+concurrently where moto stays correct, and one moto cost that grows with the data taken
+out (docs/local.md).
+
+Its own process: moto's work is Python, like the app's, and one interpreter runs one
+thread at a time. In the platform's process, every AWS call's server side competed with
+the Lambda handlers and the event loop that answers the sockets (a surge starved the loop
+for seconds); in production DynamoDB is another machine. ``python -m local.moto_server``
+prints the address it listens on, then serves until it is terminated — or until the
+process that started it dies.
 
 What must stay serialized, and why:
 
@@ -17,16 +25,20 @@ What must stay serialized, and why:
 
 from __future__ import annotations
 
+import argparse
 import copy
+import ctypes
 import io
 import json
 import logging
+import os
+import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
-
-from moto.server import ThreadedMotoServer
 
 DYNAMODB_TARGET = "DynamoDB_20120810."
 SQS_TARGET = "AmazonSQS."
@@ -82,34 +94,23 @@ class RequestLocks:
             yield
 
 
-class LocalMotoServer(ThreadedMotoServer):
-    """moto's threaded server with the locks of :class:`RequestLocks` around each request."""
+def locked_app() -> Any:
+    """moto's WSGI application with the locks of :class:`RequestLocks` around each request."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    def _server_entry(self) -> None:
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
-        )
-        from werkzeug.serving import make_server
+    app = DomainDispatcherApplication(create_backend_app)
+    locks = RequestLocks()
 
-        app = DomainDispatcherApplication(create_backend_app)
-        locks = RequestLocks()
+    def locked(environ: dict[str, Any], start_response: Any) -> Any:
+        body = b""
+        if environ.get("HTTP_X_AMZ_TARGET"):
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(body)
+        with locks.held(locks.names(environ, body)):
+            return list(app(environ, start_response))
 
-        def locked(environ: dict[str, Any], start_response: Any) -> Any:
-            body = b""
-            if environ.get("HTTP_X_AMZ_TARGET"):
-                length = int(environ.get("CONTENT_LENGTH") or 0)
-                body = environ["wsgi.input"].read(length) if length else b""
-                environ["wsgi.input"] = io.BytesIO(body)
-            with locks.held(locks.names(environ, body)):
-                return list(app(environ, start_response))
-
-        self._server = make_server(
-            self._ip_address, self._port, locked, True, request_handler=MotoRequestHandler
-        )
-        self._server_ready_event.set()
-        self._server.serve_forever()
+    return locked
 
 
 class _TablesNotCopied:
@@ -181,11 +182,134 @@ def lighter_transactions() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
-def start_moto(host: str = "127.0.0.1") -> tuple[ThreadedMotoServer, str]:
-    """Start moto's server on a free port; returns it and its URL."""
+def keep_alive_handler() -> type[Any]:
+    """moto's request handler, answering on connections that stay open.
+
+    werkzeug's development server closes the connection after every response, so each AWS
+    call opened a TCP connection and the server a thread for it: thousands a minute under
+    a surge. This handler reads the whole request body (its Content-Length), runs the
+    application, and answers with the response's length on the same connection; the
+    client's ``Connection: close`` or HTTP/1.0 still closes it. A chunked request body
+    (none of the app's calls send one) falls back to werkzeug's own handling.
+    """
+    from moto.moto_server.werkzeug_app import MotoRequestHandler
+
+    class KeepAliveRequestHandler(MotoRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def run_wsgi(self) -> None:
+            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                self.close_connection = True
+                super().run_wsgi()
+                return
+            environ = self.make_environ()
+            length = int(self.headers.get("Content-Length") or 0)
+            environ["wsgi.input"] = io.BytesIO(self.rfile.read(length) if length else b"")
+            environ["CONTENT_LENGTH"] = str(length)
+            answer: dict[str, Any] = {}
+
+            def start_response(status: str, headers: list[tuple[str, str]], *_: Any) -> Any:
+                answer["status"], answer["headers"] = status, headers
+                return lambda data: answer.setdefault("written", []).append(data)
+
+            try:
+                result = self.server.app(environ, start_response)
+                body = b"".join([*answer.get("written", []), *result])
+                if hasattr(result, "close"):
+                    result.close()
+            except Exception:
+                logging.getLogger(__name__).exception("moto failed on a request")
+                answer = {"status": "500 INTERNAL SERVER ERROR", "headers": []}
+                body = b'{"message": "moto failed on this request"}'
+            code, _, reason = str(answer["status"]).partition(" ")
+            self.send_response(int(code), reason)
+            kept_length = None
+            for key, value in answer["headers"]:
+                lowered = key.lower()
+                if lowered == "content-length":
+                    kept_length = value
+                elif lowered not in ("connection", "transfer-encoding"):
+                    self.send_header(key, value)
+            head = environ["REQUEST_METHOD"] == "HEAD"
+            length_sent = kept_length if head and kept_length else str(len(body))
+            self.send_header("Content-Length", length_sent)
+            self.end_headers()
+            if not head and int(code) not in (204, 304):
+                self.wfile.write(body)
+            self.wfile.flush()
+
+    return KeepAliveRequestHandler
+
+
+def serve(host: str, port: int) -> None:
+    """Serve moto on ``host:port`` (0: a free port) and print ``listening <url>``."""
+    from werkzeug.serving import make_server
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per AWS call
     lighter_transactions()
-    server = LocalMotoServer(ip_address=host, port=0, verbose=False)
-    server.start()
-    bound_host, port = server.get_host_and_port()
-    return server, f"http://{bound_host}:{port}"
+    server = make_server(host, port, locked_app(), True, request_handler=keep_alive_handler())
+    print(f"listening http://{host}:{server.server_port}", flush=True)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads stdout any more
+    server.serve_forever()
+
+
+_LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child, between fork and exec: SIGTERM when the process that started it dies,
+    so that a killed platform leaves no moto behind. A plain C call: nothing to lock."""
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class MotoProcess:
+    """moto's server in a child process."""
+
+    def __init__(self, host: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "local.moto_server", "--host", host, "--port", "0"],
+            stdout=subprocess.PIPE,
+            text=True,
+            preexec_fn=_die_with_parent,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline().strip()
+        if not line.startswith("listening "):
+            self.stop()
+            raise RuntimeError(f"moto did not start: {line!r}")
+        self.endpoint = line.removeprefix("listening ")
+        self.process.stdout.close()
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_moto(host: str = "127.0.0.1") -> tuple[MotoProcess, str]:
+    """Start moto's server in its own process on a free port; returns it and its URL."""
+    server = MotoProcess(host)
+    return server, server.endpoint
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local.moto_server", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    serve(args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
