@@ -55,11 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     from aiohttp import web
 
     import app as chalice_module
+    from chalicelib.models.base import open_connections
     from local.events import EventSources
     from local.gateway import LocalPlatform
     from local.scheduler import Scheduler
     from local.seed import seed_demo_data
 
+    # Handlers run in threads here: their DynamoDB clients are made once, before any.
+    open_connections()
     if not args.no_seed:
         seed_demo_data(aws)
     ws_url = public_url.replace("http://", "ws://", 1) + "/ws"
