@@ -179,7 +179,7 @@ def attach_resumed(
 ) -> CatchUp:
     """Attach the socket ``resumed`` was answered on; returns what it has not seen yet.
 
-    Messages stored before the socket was attached were pushed to the citizen's other
+    Messages numbered before the socket was attached were pushed to the citizen's other
     sockets only: they are read again here (``seq > sent_upto``). A waiting citizen gets
     their position from the fan-out.
     """
@@ -191,7 +191,14 @@ def attach_resumed(
     except ConditionFailed as error:
         raise TooManyConnections() from error
     attach_conversation(connection_id, conversation_id)
-    later = conversations.messages_after(conversation_id, sent_upto, limit=1000)
+    # A message numbered after the attachment is pushed to this socket by its sender (who
+    # reads the sockets when it takes its number): only the ones numbered before are due.
+    attached_at_seq = int(conversation.last_seq)
+    later = [
+        message
+        for message in conversations.messages_after(conversation_id, sent_upto, limit=1000)
+        if int(message.seq) <= attached_at_seq
+    ]
     if conversation.officer_id and conversation.status == "active":
         sockets.to_officer(
             conversation.officer_id, outbound.citizen_status(conversation_id, connected=True)
