@@ -33,6 +33,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -98,8 +99,21 @@ def locked_app() -> Any:
     """moto's WSGI application with the locks of :class:`RequestLocks` around each request."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    app = DomainDispatcherApplication(create_backend_app)
+    dispatcher = DomainDispatcherApplication(create_backend_app)
     locks = RequestLocks()
+    # moto finds a request's service anew for every request (matching the host against
+    # every service's URL patterns, under one lock): a JSON API names it in X-Amz-Target.
+    services: dict[str, Any] = {}
+
+    def application(environ: dict[str, Any]) -> Any:
+        target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+        if not target:
+            return dispatcher  # REST (S3, the JWKS): moto's own routing
+        service = target.split(".", 1)[0]
+        found = services.get(service)
+        if found is None:
+            found = services.setdefault(service, dispatcher.get_application(environ))
+        return found
 
     def locked(environ: dict[str, Any], start_response: Any) -> Any:
         body = b""
@@ -108,7 +122,7 @@ def locked_app() -> Any:
             body = environ["wsgi.input"].read(length) if length else b""
             environ["wsgi.input"] = io.BytesIO(body)
         with locks.held(locks.names(environ, body)):
-            return list(app(environ, start_response))
+            return list(application(environ)(environ, start_response))
 
     return locked
 
@@ -197,6 +211,12 @@ def keep_alive_handler() -> type[Any]:
     class KeepAliveRequestHandler(MotoRequestHandler):
         protocol_version = "HTTP/1.1"
 
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out in one write below; without this, a small answer
+            # could still wait for the client's delayed ACK (40 ms) on a kept-alive socket.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         def run_wsgi(self) -> None:
             if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
                 self.close_connection = True
@@ -233,10 +253,10 @@ def keep_alive_handler() -> type[Any]:
             head = environ["REQUEST_METHOD"] == "HEAD"
             length_sent = kept_length if head and kept_length else str(len(body))
             self.send_header("Content-Length", length_sent)
-            self.end_headers()
+            self._headers_buffer.append(b"\r\n")  # end_headers, body in the same write
             if not head and int(code) not in (204, 304):
-                self.wfile.write(body)
-            self.wfile.flush()
+                self._headers_buffer.append(body)
+            self.flush_headers()
 
     return KeepAliveRequestHandler
 
