@@ -9,8 +9,10 @@ CHROMIUM := /usr/bin/chromium
 PORT ?= 8000
 HOST ?= 127.0.0.1
 STAGE ?= dev
+# pytest-xdist workers: one per core by default; `make test WORKERS=0` runs in this process.
+WORKERS ?= auto
 
-.PHONY: run test lint bench build-site package deploy destroy clean venv chromium
+.PHONY: run test test-fast lint bench build-site package deploy destroy clean venv chromium
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 est requis ($(PYTHON) introuvable)"; exit 1; }
@@ -51,8 +53,14 @@ build-site: $(STAMP) $(CONSOLE_DEPS)
 run: $(STAMP) static-site/dist/.built
 	$(PY) -m local --host $(HOST) --port $(PORT)
 
+# Every tier (README.md, "Tests"); what shares one process's resource (the package cache, a
+# module's fixtures) stays on one worker (tests/conftest.py: work_unit).
 test: $(STAMP) chromium static-site/dist/.built
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(WORKERS)
+
+# Unit and in-process integration tests only: no platform, no browser, no package index.
+test-fast: $(STAMP) $(CONSOLE_DEPS)
+	$(PY) -m pytest -q -n $(WORKERS) tests/unit tests/integration
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -5,37 +5,13 @@ waiting citizens."""
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from bench import ddbcount
+from bench.environment import PREFIX, use_bench_environment
+from local import aws_calls
 
-ROOT = Path(__file__).resolve().parent.parent
-PREFIX = "moncommissariat-bench"
 OPERATIONS = ("join", "assign", "send", "resume", "close")
-
-
-def _environment() -> None:
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "eu-west-3",
-            "AWS_REGION": "eu-west-3",
-            "TABLE_PREFIX": PREFIX,
-            "DYNAMODB_ENDPOINT": "",
-            "WEBSOCKET_ENDPOINT": "",
-            "USER_POOL_ID": "bench",
-            "USER_POOL_CLIENT_ID": "bench",
-            "POWERTOOLS_METRICS_NAMESPACE": "Bench",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-            "STAGE": "bench",
-        }
-    )
-    sys.path.insert(0, str(ROOT))
 
 
 def _seed(dynamodb: Any, existing: int) -> None:
@@ -100,14 +76,15 @@ def _measure(existing: int) -> dict[str, Any]:
     import boto3
     from moto import mock_aws
 
-    from local.aws import create_tables
+    from local.aws import create_secrets, create_tables
 
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name="eu-west-3")
         create_tables(dynamodb, PREFIX)
-        from tests.conftest import configure_app
+        secrets = create_secrets(boto3.client("secretsmanager", region_name="eu-west-3"), PREFIX)
+        from tests.app_settings import configure_app
 
-        configure_app({})
+        configure_app({"CLIENT_KEY_SECRET_ID": secrets["CLIENT_KEY_SECRET_ID"]})
         _seed(dynamodb, existing)
         from chalicelib.chat import queue
         from chalicelib.clock import now
@@ -122,7 +99,7 @@ def _measure(existing: int) -> dict[str, Any]:
         calls: dict[str, int] = {}
         scans = 0
         citizen = Client(recorder)
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             frames = citizen.send(
                 {"type": "join", "topic": "vol", "text": "Bonjour", "client_id": "j1"}
             )
@@ -131,17 +108,17 @@ def _measure(existing: int) -> dict[str, Any]:
         officer = officers.get("bench-officer")
         assert officer is not None
         officers.set_status(officer, "online", now())
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             assigned = queue.dispatch()
         assert len(assigned) == 1
         calls["assign"], scans = tally.ddb(), scans + tally.ddb("Scan")
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             citizen.send({"type": "send", "client_id": "m1", "text": "Ma question"})
         calls["send"], scans = tally.ddb(), scans + tally.ddb("Scan")
         items_read = tally.total_items_read()
         pushes = tally.posts()
         again = Client(recorder)
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             again.send(
                 {
                     "type": "resume",
@@ -156,7 +133,7 @@ def _measure(existing: int) -> dict[str, Any]:
         from chalicelib.websocket.routes import FRAMES
         from tests.integration.chat_harness import event
 
-        with ddbcount.counting() as tally:
+        with aws_calls.counting() as tally:
             on_message(
                 event(
                     "$default",
@@ -181,7 +158,7 @@ def _measure(existing: int) -> dict[str, Any]:
                 region_name="eu-west-3",
                 endpoint_url="https://bench01.execute-api.eu-west-3.amazonaws.com/api",
             )
-            with ddbcount.counting() as tally:
+            with aws_calls.counting() as tally:
                 pages = dynamodb.get_paginator("scan").paginate(
                     TableName=f"{PREFIX}-connections", ProjectionExpression="connection_id"
                 )
@@ -202,7 +179,7 @@ def _measure(existing: int) -> dict[str, Any]:
 
 
 def run() -> dict[str, float]:
-    _environment()
+    use_bench_environment()
     small = _measure(10)
     large = _measure(10_000)
     figures: dict[str, float] = {}
@@ -265,15 +242,22 @@ def _measure_queue(waiting: int) -> dict[str, dict[str, int]]:
     import boto3
     from moto import mock_aws
 
-    from local.aws import create_queues, create_tables
+    from local.aws import create_queues, create_secrets, create_tables
 
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name="eu-west-3")
         create_tables(dynamodb, PREFIX)
         create_queues(boto3.client("sqs", region_name="eu-west-3"), PREFIX)
-        from tests.conftest import configure_app
+        secrets = create_secrets(boto3.client("secretsmanager", region_name="eu-west-3"), PREFIX)
+        from tests.app_settings import configure_app
 
-        configure_app({"SQS_ENDPOINT": "", "QUEUE_SETTLE_SECONDS": "0"})
+        configure_app(
+            {
+                "CLIENT_KEY_SECRET_ID": secrets["CLIENT_KEY_SECRET_ID"],
+                "SQS_ENDPOINT": "",
+                "QUEUE_SETTLE_SECONDS": "0",
+            }
+        )
         _seed_waiting(dynamodb, waiting)
         from chalicelib.clock import now
         from chalicelib.models import officer as officers
@@ -299,7 +283,7 @@ def _measure_queue(waiting: int) -> dict[str, dict[str, int]]:
 
         def measure(operation: str, client: Client, frame: dict[str, Any]) -> list[Any]:
             before = pushes()
-            with ddbcount.counting() as tally:
+            with aws_calls.counting() as tally:
                 answers = client.send(frame)
             figures["calls"][operation] = tally.ddb()
             figures["items"][operation] = tally.total_items_read()

@@ -11,19 +11,16 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from bench import ddbcount
+from bench.environment import PREFIX, use_bench_environment
+from local import aws_calls
 
-ROOT = Path(__file__).resolve().parent.parent
-PREFIX = "moncommissariat-bench"
 OPERATIONS = ("submit", "list_page", "status_change")
 SIZES = (10, 10_000)
 PASSWORD = "Commissariat-2026!"  # noqa: S105 - moto's demo accounts only
@@ -33,24 +30,7 @@ PASSWORD = "Commissariat-2026!"  # noqa: S105 - moto's demo accounts only
 def _environment() -> Iterator[None]:
     """Fake credentials and the bench's table prefix, for this bench only."""
     saved = dict(os.environ)
-    os.environ.update(
-        {
-            "AWS_ACCESS_KEY_ID": "bench",
-            "AWS_SECRET_ACCESS_KEY": "bench",
-            "AWS_DEFAULT_REGION": "eu-west-3",
-            "AWS_REGION": "eu-west-3",
-            "TABLE_PREFIX": PREFIX,
-            "DYNAMODB_ENDPOINT": "",
-            "S3_ENDPOINT": "",
-            "PHOTOS_BUCKET": f"{PREFIX}-photos",
-            "WEBSOCKET_ENDPOINT": "",
-            "JWKS_URL": "",
-            "POWERTOOLS_METRICS_NAMESPACE": "Bench",
-            "POWERTOOLS_LOG_LEVEL": "ERROR",
-            "STAGE": "bench",
-        }
-    )
-    sys.path.insert(0, str(ROOT))
+    use_bench_environment()
     try:
         yield
     finally:
@@ -165,17 +145,25 @@ def _measure(existing: int) -> dict[str, Any]:
     from chalice.test import Client
     from moto import mock_aws
 
-    from local.aws import DEMO_ACCOUNTS, create_account, create_tables, create_user_pool
+    from local.aws import (
+        DEMO_ACCOUNTS,
+        create_account,
+        create_secrets,
+        create_tables,
+        create_user_pool,
+    )
 
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name="eu-west-3")
         create_tables(dynamodb, PREFIX)
+        secrets = create_secrets(boto3.client("secretsmanager", region_name="eu-west-3"), PREFIX)
+        os.environ["CLIENT_KEY_SECRET_ID"] = secrets["CLIENT_KEY_SECRET_ID"]
         cognito = boto3.client("cognito-idp", region_name="eu-west-3")
         pool_id, client_id = create_user_pool(cognito, PREFIX)
         officer = next(account for account in DEMO_ACCOUNTS if account.username == "officier1")
         create_account(cognito, pool_id, officer)
         os.environ.update({"USER_POOL_ID": pool_id, "USER_POOL_CLIENT_ID": client_id})
-        from tests.conftest import configure_app
+        from tests.app_settings import configure_app
 
         configure_app({})
         from chalicelib.auth import TokenVerifier, reset_verifier
@@ -204,7 +192,7 @@ def _measure(existing: int) -> dict[str, Any]:
                 headers={"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex},
                 body=json.dumps(_report_body()),
             )
-            with ddbcount.counting() as tally:
+            with aws_calls.counting() as tally:
                 answer = client.http.post(
                     "/reports",
                     headers={
@@ -216,7 +204,7 @@ def _measure(existing: int) -> dict[str, Any]:
             assert answer.status_code == 201, answer.body
             calls["submit"], scans = tally.ddb(), scans + tally.ddb("Scan")
 
-            with ddbcount.counting() as tally:
+            with aws_calls.counting() as tally:
                 page = client.http.get(
                     "/officer/reports?status=en_analyse&dept=05&limit=25", headers=officer_headers
                 )
@@ -227,7 +215,7 @@ def _measure(existing: int) -> dict[str, Any]:
             items_read["list_page"] = tally.total_items_read()
 
             target, current = listed[0]["report_id"], listed[0]["status"]
-            with ddbcount.counting() as tally:
+            with aws_calls.counting() as tally:
                 moved = client.http.post(
                     f"/officer/reports/{target}/status",
                     headers={**officer_headers, "Content-Type": "application/json"},

@@ -501,7 +501,7 @@ def run() -> dict[str, float]:
         os.environ.get("BENCH_SURGE_JOIN_SECONDS", "60" if citizens <= 300 else "46")
     )
     prefix = "surge" if citizens == 300 else f"surge{citizens}"
-    from tests.conftest import start_platform, stop_platform
+    from tests.local_platform import start_platform, stop_platform
 
     load_before = os.getloadavg()[0]
     platform = start_platform(["--no-seed"], env={"POWERTOOLS_LOG_LEVEL": "WARNING"})

@@ -20,17 +20,10 @@ from typing import Any
 
 import yaml
 
+from local.chromium import CHROMIUM, CHROMIUM_ARGS
+
 HERE = Path(__file__).resolve().parent
 QUERIES_FILE = HERE / "search_queries.yaml"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 # Runs in the page: the same modules and options as /recherche/.
 _RUN_QUERIES = """

@@ -19,6 +19,7 @@ from chalicelib.config import Settings, settings
 from chalicelib.errors import Unauthorized
 
 LEEWAY_SECONDS = 5
+MAX_NAME = 120
 OFFICERS_GROUP = "officers"
 SUPERVISORS_GROUP = "supervisors"
 
@@ -30,6 +31,7 @@ class OfficerIdentity:
     officer_id: str
     username: str
     groups: frozenset[str] = field(default_factory=frozenset)
+    name: str = ""  # Cognito's `name` attribute (id tokens only): what colleagues read
 
     @property
     def is_supervisor(self) -> bool:
@@ -99,7 +101,10 @@ class TokenVerifier:
         if not groups & {OFFICERS_GROUP, SUPERVISORS_GROUP}:
             raise Unauthorized("Ce compte n'appartient à aucun groupe de policiers.")
         username = str(claims.get("cognito:username") or claims.get("username") or claims["sub"])
-        return OfficerIdentity(officer_id=str(claims["sub"]), username=username, groups=groups)
+        name = str(claims.get("name") or "").strip()[:MAX_NAME]
+        return OfficerIdentity(
+            officer_id=str(claims["sub"]), username=username, groups=groups, name=name
+        )
 
     def _check_client(self, claims: dict[str, Any]) -> None:
         expected = self._conf.user_pool_client_id
@@ -151,3 +156,22 @@ def hash_secret(secret: str) -> str:
 def secret_matches(secret: str, stored_hash: str) -> bool:
     """Constant-time comparison of a presented secret with a stored hash."""
     return hmac.compare_digest(hash_secret(secret), stored_hash)
+
+
+def client_address(source_ip: str, forwarded_for: str, trusted_hops: int) -> str:
+    """The address of the client behind ``trusted_hops`` trusted proxies.
+
+    ``source_ip`` is the address that reached API Gateway (``requestContext.identity
+    .sourceIp``). Each trusted proxy appends the address it received the request from to
+    ``X-Forwarded-For``: behind one proxy (CloudFront) the client is the last entry (API
+    Gateway may append ``source_ip`` itself, which is dropped first); entries further left
+    are the client's own claims and are ignored. With no trusted proxy, the header is
+    ignored altogether: anyone can write it.
+    """
+    source = source_ip.strip() or "unknown"
+    if trusted_hops <= 0:
+        return source
+    forwarded = [part.strip() for part in forwarded_for.split(",") if part.strip()]
+    if forwarded and forwarded[-1] == source:
+        forwarded.pop()
+    return forwarded[-trusted_hops] if len(forwarded) >= trusted_hops else source

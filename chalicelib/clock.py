@@ -59,6 +59,44 @@ def day_of(at: float | None = None) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(now() if at is None else at))
 
 
+# The unit works on Paris time: shift planning counts by its hours.
+UNIT_TIMEZONE = "Europe/Paris"
+
+
+def unit_hour(at: float) -> int:
+    """The hour (0–23) of ``at`` on the unit's clock (Europe/Paris, summer time included)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromtimestamp(at, tz=ZoneInfo(UNIT_TIMEZONE)).hour
+
+
+def unit_day_hours(day: str) -> list[float]:
+    """The middle of each hour of a unit day (``YYYY-MM-DD``, Paris) as epoch seconds: 24 of
+    them (23 or 25 hours on a change of time: each hour of the clock once)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(UNIT_TIMEZONE)
+    start = datetime.fromisoformat(day).replace(tzinfo=zone)
+    moments: dict[int, float] = {}
+    for quarter in range(0, 25 * 4):
+        moment = (start + timedelta(minutes=15 * quarter + 30)).astimezone(zone)
+        if moment.date() != start.date():
+            break
+        moments.setdefault(moment.hour, moment.timestamp())
+    return [moments.get(hour, 0.0) for hour in range(24)]
+
+
+def unit_day(at: float | None = None) -> str:
+    """The unit's day (Paris) of ``at`` (default: now) as ``YYYY-MM-DD``."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromtimestamp(now() if at is None else at, tz=ZoneInfo(UNIT_TIMEZONE))
+    return moment.date().isoformat()
+
+
 def display_time(at: float) -> str:
     """A moment as a reader sees it in a text document: ``31/12/2026 23:59`` (UTC)."""
     return time.strftime("%d/%m/%Y %H:%M", time.gmtime(at))

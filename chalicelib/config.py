@@ -85,7 +85,18 @@ class Settings:
     reports_per_client_per_window: int
     attempts_per_idempotency_key: int
     feedback_per_client_per_window: int
+    # Who the client is (docs/deploy.md, "Client addresses"): proxies in front of each API
+    # whose X-Forwarded-For entry is trusted, and the secret CloudFront proves itself with.
     trusted_proxy_hops: int
+    websocket_trusted_proxy_hops: int
+    origin_secret_id: str
+    client_key_secret_id: str
+    secrets_endpoint: str | None
+    # Chat abuse limits per source (a keyed hash of the client address), docs/protocol.md.
+    chat_joins_per_source_per_window: int
+    chat_waiting_per_source: int
+    chat_urgent_burst_per_source: int
+    chat_join_window_seconds: int
     photos_per_report: int
     photo_max_bytes: int
     photo_max_pixels: int
@@ -114,6 +125,9 @@ def _load() -> Settings:
     default_jwks = (
         f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}/.well-known/jwks.json"
     )
+    # Every client of the local platform is 127.0.0.1 (chalice's LocalGateway): per-client
+    # limits there would throttle all tests and demos as one client.
+    local = _str("STAGE") == "local"
     return Settings(
         stage=_str("STAGE", "dev"),
         version=_str("APP_VERSION", APP_VERSION),
@@ -152,16 +166,24 @@ def _load() -> Settings:
         personal_data_retention_days=_int("PERSONAL_DATA_RETENTION_DAYS", 90),
         idempotency_ttl_seconds=_int("IDEMPOTENCY_TTL_SECONDS", 3600),
         rate_window_seconds=_int("RATE_WINDOW_SECONDS", 3600),
-        # Every request of the local platform comes from 127.0.0.1 (chalice's LocalGateway):
-        # a per-client limit there would throttle all tests and demos as one client.
-        reports_per_client_per_window=_int(
-            "REPORTS_PER_CLIENT_PER_WINDOW", 1000 if _str("STAGE") == "local" else 10
-        ),
+        reports_per_client_per_window=_int("REPORTS_PER_CLIENT_PER_WINDOW", 1000 if local else 10),
         attempts_per_idempotency_key=_int("ATTEMPTS_PER_IDEMPOTENCY_KEY", 20),
         feedback_per_client_per_window=_int(
-            "FEEDBACK_PER_CLIENT_PER_WINDOW", 1000 if _str("STAGE") == "local" else 20
+            "FEEDBACK_PER_CLIENT_PER_WINDOW", 1000 if local else 20
         ),
         trusted_proxy_hops=_int("TRUSTED_PROXY_HOPS", 0),
+        websocket_trusted_proxy_hops=_int("WEBSOCKET_TRUSTED_PROXY_HOPS", 0),
+        origin_secret_id=_str("ORIGIN_SECRET_ID"),
+        client_key_secret_id=_str("CLIENT_KEY_SECRET_ID"),
+        secrets_endpoint=_str("SECRETS_ENDPOINT") or None,
+        # 0 is off: the local platform's surge benchmarks open hundreds of chats from one
+        # machine (docs/protocol.md, "Limits").
+        chat_joins_per_source_per_window=_int(
+            "CHAT_JOINS_PER_SOURCE_PER_WINDOW", 0 if local else 6
+        ),
+        chat_waiting_per_source=_int("CHAT_WAITING_PER_SOURCE", 0 if local else 3),
+        chat_urgent_burst_per_source=_int("CHAT_URGENT_BURST_PER_SOURCE", 0 if local else 3),
+        chat_join_window_seconds=_int("CHAT_JOIN_WINDOW_SECONDS", 3600),
         photos_per_report=_int("PHOTOS_PER_REPORT", 3),
         photo_max_bytes=_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024),
         photo_max_pixels=_int("PHOTO_MAX_PIXELS", 40_000_000),

@@ -100,7 +100,7 @@ class PayloadTooLarge(DomainError):
 
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc)
+    return printable(".".join(str(part) for part in loc))
 
 
 def from_validation_error(error: ValidationError, prefix: str = "") -> InvalidInput:
@@ -127,6 +127,7 @@ _FRENCH = {
     "int_parsing": "Un nombre entier est attendu.",
     "int_type": "Un nombre entier est attendu.",
     "string_type": "Un texte est attendu.",
+    "string_unicode": "Ce texte contient des caractères invalides.",
     "bool_type": "Oui ou non est attendu.",
     "bool_parsing": "Oui ou non est attendu.",
     "greater_than_equal": "Cette valeur est trop petite.",
@@ -141,9 +142,28 @@ _FRENCH = {
 }
 
 
+# What a pattern means, in French, for the patterns whose generic message would not help
+# (chalicelib/fields.py registers them).
+_PATTERNS: dict[str, str] = {}
+
+
+def describe_pattern(pattern: str, message: str) -> None:
+    """Say in French what a string that does not match ``pattern`` lacks."""
+    _PATTERNS[pattern] = message
+
+
+def printable(text: str) -> str:
+    """``text`` as it can be sent back in an answer (a lone surrogate cannot be encoded)."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def french_problem(item: Any) -> str:
     """A plain French sentence for one pydantic error item."""
     kind = item.get("type", "")
+    if kind == "string_pattern_mismatch":
+        described = _PATTERNS.get(str((item.get("ctx") or {}).get("pattern", "")))
+        if described:
+            return described
     if kind == "value_error":
         # Our own validators raise ValueError with a French message.
         ctx = item.get("ctx") or {}

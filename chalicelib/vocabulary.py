@@ -41,8 +41,8 @@ OUTCOMES: dict[str, str] = {
 
 # Outcomes the system records itself (never chosen by an officer).
 SYSTEM_OUTCOMES: dict[str, str] = {
-    "fin_citoyen": "Conversation terminée par la personne",
-    "abandon": "Personne déconnectée",
+    "fin_citoyen": "Conversation terminée par l'usager",
+    "abandon": "Abandon : l'usager a quitté la conversation",
     "annule": "Demande annulée",
 }
 

@@ -1,5 +1,5 @@
 """`chalice deploy` with the rendered role policy, and what chalice has no setting for:
-API Gateway throttling and the REST API's gateway responses."""
+API Gateway throttling, access logs and the REST API's gateway responses."""
 
 from __future__ import annotations
 
@@ -30,6 +30,39 @@ GATEWAY_RESPONSES: dict[str, tuple[int | None, str, str]] = {
         "Une erreur interne est survenue. Réessayez plus tard.",
     ),
 }
+
+
+# Access log lines: what happened, never who (no address, no user agent, no path ids).
+REST_ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "time": "$context.requestTime",
+        "method": "$context.httpMethod",
+        "resource": "$context.resourcePath",
+        "status": "$context.status",
+        "latencyMs": "$context.responseLatency",
+        "integrationStatus": "$context.integrationStatus",
+        "error": "$context.error.message",
+    },
+    separators=(",", ":"),
+)
+WEBSOCKET_ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "time": "$context.requestTime",
+        "route": "$context.routeKey",
+        "event": "$context.eventType",
+        "status": "$context.status",
+        "integrationLatencyMs": "$context.integrationLatency",
+        "error": "$context.error.message",
+    },
+    separators=(",", ":"),
+)
+
+
+def log_group_destination(arn: str) -> str:
+    """A log group's ARN as API Gateway takes it (``Fn::GetAtt`` adds a trailing ``:*``)."""
+    return arn.removesuffix(":*")
 
 
 # -- chalice deploy ----------------------------------------------------------------------
@@ -136,9 +169,15 @@ def gateway_response_body(code: str, message: str) -> str:
 
 
 def configure_rest_api(
-    aws: Aws, api_id: str, limits: Mapping[str, Any], tracing: bool, report: Report
+    aws: Aws,
+    api_id: str,
+    limits: Mapping[str, Any],
+    tracing: bool,
+    report: Report,
+    access_log: str = "",
 ) -> None:
-    """JSON gateway responses (then a deployment, for them to apply), stage throttling.
+    """JSON gateway responses (then a deployment, for them to apply), stage throttling and
+    access logs (into ``access_log``, a log group ARN, when given).
 
     Chalice's next deploy imports the API anew and drops them: each deploy sets them again.
     """
@@ -162,36 +201,65 @@ def configure_rest_api(
     apigateway.update_stage(
         restApiId=api_id,
         stageName=API_STAGE,
-        patchOperations=[
-            {"op": "replace", "path": f"/*/*/throttling/{name}", "value": str(limits[key])}
-            for name, key in (("rateLimit", "rate_limit"), ("burstLimit", "burst_limit"))
-        ],
+        patchOperations=rest_stage_patch(limits, access_log),
     )
     report.step(
         f"REST API {api_id}: {len(GATEWAY_RESPONSES)} JSON gateway responses, throttling "
         f"{limits['rate_limit']}/s (burst {limits['burst_limit']})"
+        + (", access logs" if access_log else "")
     )
 
 
+def rest_stage_patch(limits: Mapping[str, Any], access_log: str) -> list[dict[str, str]]:
+    """The REST stage's settings chalice does not make: throttling and access logs."""
+    operations = [
+        {"op": "replace", "path": f"/*/*/throttling/{name}", "value": str(limits[key])}
+        for name, key in (("rateLimit", "rate_limit"), ("burstLimit", "burst_limit"))
+    ]
+    if access_log:
+        operations += [
+            {
+                "op": "replace",
+                "path": "/accessLogSettings/destinationArn",
+                "value": log_group_destination(access_log),
+            },
+            {"op": "replace", "path": "/accessLogSettings/format", "value": REST_ACCESS_LOG_FORMAT},
+        ]
+    return operations
+
+
+def websocket_stage_update(limits: Mapping[str, Any], access_log: str) -> dict[str, Any]:
+    """The WebSocket stage's settings chalice does not make: throttling and access logs."""
+    update: dict[str, Any] = {
+        "DefaultRouteSettings": {
+            "ThrottlingRateLimit": float(limits["rate_limit"]),
+            "ThrottlingBurstLimit": int(limits["burst_limit"]),
+        }
+    }
+    if access_log:
+        update["AccessLogSettings"] = {
+            "DestinationArn": log_group_destination(access_log),
+            "Format": WEBSOCKET_ACCESS_LOG_FORMAT,
+        }
+    return update
+
+
 def configure_websocket_api(
-    aws: Aws, api_id: str, limits: Mapping[str, Any], report: Report
+    aws: Aws, api_id: str, limits: Mapping[str, Any], report: Report, access_log: str = ""
 ) -> None:
-    """Throttling of the WebSocket stage's routes."""
+    """Throttling of the WebSocket stage's routes, and its access logs."""
     try:
         aws.client("apigatewayv2").update_stage(
-            ApiId=api_id,
-            StageName=API_STAGE,
-            DefaultRouteSettings={
-                "ThrottlingRateLimit": float(limits["rate_limit"]),
-                "ThrottlingBurstLimit": int(limits["burst_limit"]),
-            },
+            ApiId=api_id, StageName=API_STAGE, **websocket_stage_update(limits, access_log)
         )
     except ClientError as error:
         if aws.emulated and unimplemented(error):
-            report.skip("WebSocket stage throttling (moto has no apigatewayv2 UpdateStage)")
+            report.skip(
+                "WebSocket stage throttling and access logs (moto has no apigatewayv2 UpdateStage)"
+            )
             return
         raise
     report.step(
         f"WebSocket API {api_id}: throttling {limits['rate_limit']}/s "
-        f"(burst {limits['burst_limit']})"
+        f"(burst {limits['burst_limit']})" + (", access logs" if access_log else "")
     )

@@ -3,6 +3,8 @@ running site (docs/deploy.md).
 
 ``python -m infra.deploy deploy --stage dev`` runs, in order:
 
+0. the stack of ``infra/edge.yaml`` (the CloudFront web ACL) in us-east-1, where WAF for
+   CloudFront lives;
 1. the stack of ``infra/template.yaml`` (tables, buckets, user pool, CloudFront, alarms),
    created or updated, and waited for;
 2. its outputs written into the stage's ``environment_variables`` in ``.chalice/config.json``;
@@ -10,7 +12,8 @@ running site (docs/deploy.md).
    the WebSocket API (``infra/iam.py``), then ``chalice deploy --stage`` with it — twice on
    the very first deploy, once the WebSocket API exists and can be named in the policy;
 4. API Gateway: throttling of the REST and WebSocket stages (``api_gateway_throttling`` of
-   the stage in ``.chalice/config.json``) and the REST API's JSON gateway responses;
+   the stage in ``.chalice/config.json``), their access logs, and the REST API's JSON
+   gateway responses;
 5. the stack again, with the API domains: CloudFront's ``/api/*`` origin, the CSP's
    WebSocket source, the WebSocket alarm, the photos bucket's CORS origin;
 6. the site and the console built for the public URL, with ``/config.json``, synced to
@@ -49,6 +52,8 @@ ENVIRONMENT_FROM_OUTPUTS = {
     "PHOTOS_BUCKET": "PhotosBucket",
     "USER_POOL_ID": "UserPoolId",
     "USER_POOL_CLIENT_ID": "UserPoolClientId",
+    "CLIENT_KEY_SECRET_ID": "ClientKeySecretArn",
+    "ORIGIN_SECRET_ID": "OriginSecretArn",
 }
 EMULATOR_IGNORED = (
     "CloudFront distribution, origin access control, function and response headers policy, "
@@ -58,6 +63,7 @@ EMULATOR_IGNORED = (
     "TimeToLiveSpecification and PointInTimeRecoverySpecification)",
     "S3 versioning, lifecycle rules, CORS and public access block (moto's CloudFormation "
     "applies a bucket's encryption and tags only)",
+    "API Gateway account CloudWatch role (moto's CloudFormation ignores AWS::ApiGateway::Account)",
 )
 
 
@@ -74,6 +80,36 @@ class Options:
 
 def stack_name(project: Project, stage: str) -> str:
     return f"{project.prefix(stage)}-infra"
+
+
+def edge_stack_name(project: Project, stage: str) -> str:
+    return f"{project.prefix(stage)}-edge"
+
+
+def _origin_secret_name(project: Project, stage: str) -> str:
+    return f"{project.prefix(stage)}-origin-verify"
+
+
+def _deploy_edge(options: Options, report: Report) -> str:
+    """The CloudFront web ACL, in us-east-1 whatever the stage's region (WAF for CloudFront
+    lives there); returns its ARN ("" when an emulator does not create it)."""
+    edge = Aws(stack.EDGE_REGION, options.endpoint)
+    name = edge_stack_name(options.project, options.stage)
+    if edge.emulated:
+        # moto's CloudFormation implements no AWS::WAFv2 type, and fails a stack whose output
+        # reads one (GetAtt): the template is checked by cfn-lint and its test instead.
+        report.skip(f"stack {name} (moto's CloudFormation implements no AWS::WAFv2::WebACL)")
+        return ""
+    outputs = stack.deploy_stack(
+        edge,
+        name,
+        {"Prefix": options.project.prefix(options.stage)},
+        {"project": options.project.app_name, "stage": options.stage},
+        template=stack.EDGE_TEMPLATE,
+    )
+    arn = outputs["WebAclArn"]
+    report.step(f"stack {name} in {stack.EDGE_REGION}: web ACL {arn}")
+    return arn
 
 
 def _host(url: str) -> str:
@@ -99,6 +135,8 @@ def _first_parameters(options: Options, aws: Aws, name: str) -> dict[str, str]:
         ),
         "RestApiDomain": previous.get("RestApiDomain", ""),
         "WebSocketApiDomain": previous.get("WebSocketApiDomain", ""),
+        # After a rotation, the new version of the origin secret is what updates CloudFront.
+        "OriginSecretVersion": stack.current_version(aws, _origin_secret_name(project, stage)),
     }
     if previous.get("SiteOrigin"):
         parameters["SiteOrigin"] = previous["SiteOrigin"]
@@ -137,8 +175,12 @@ def deploy(options: Options) -> Report:
     report = Report(stage=stage, stack=name, emulated=aws.emulated)
     account_id = aws.account_id()
 
+    # 0. The web ACL, in us-east-1.
+    web_acl = _deploy_edge(options, report)
+
     # 1. The stack.
     parameters = _first_parameters(options, aws, name)
+    parameters["WebAclArn"] = web_acl
     tags = {"project": project.app_name, "stage": stage}
     outputs = stack.deploy_stack(aws, name, parameters, tags)
     report.step(f"stack {name}: {len(outputs)} outputs")
@@ -151,6 +193,12 @@ def deploy(options: Options) -> Report:
             report.bridge(
                 "user pool, groups and console client created by API "
                 "(moto's CloudFormation ignores AWS::Cognito::*)"
+            )
+        if "ClientKeySecretArn" not in outputs:
+            outputs.update(stack.emulated_secrets(aws, project.prefix(stage)))
+            report.bridge(
+                "client key and origin secrets created by API "
+                "(moto's CloudFormation ignores AWS::SecretsManager::Secret)"
             )
     missing = [key for key in ENVIRONMENT_FROM_OUTPUTS.values() if not outputs.get(key)]
     if missing:
@@ -175,18 +223,21 @@ def deploy(options: Options) -> Report:
         apis.throttling(project, stage, "rest"),
         tracing=project.tracing(stage),
         report=report,
+        access_log=outputs.get("RestAccessLogGroupArn", ""),
     )
     apis.configure_websocket_api(
         aws,
         str(websocket_api["websocket_api_id"]),
         apis.throttling(project, stage, "websocket"),
         report,
+        access_log=outputs.get("WebSocketAccessLogGroupArn", ""),
     )
 
     # 5. The stack again, now that the API domains exist.
     domain = stack.distribution_domain(aws, outputs)
     parameters["RestApiDomain"] = _host(report.rest_api_url)
     parameters["WebSocketApiDomain"] = _host(report.websocket_url)
+    parameters["OriginSecretVersion"] = stack.current_version(aws, outputs["OriginSecretArn"])
     if domain:
         parameters["SiteOrigin"] = f"https://{domain}"
     outputs.update(stack.deploy_stack(aws, name, parameters, tags))
@@ -275,6 +326,10 @@ def destroy(options: Options) -> Report:
         retained = stack.retained_resources(aws, name)
         stack.delete_stack(aws, name)
         report.step(f"stack {name} deleted; retained: {retained}")
+    edge, edge_name = Aws(stack.EDGE_REGION, options.endpoint), edge_stack_name(project, stage)
+    if stack.describe(edge, edge_name):
+        stack.delete_stack(edge, edge_name)
+        report.step(f"stack {edge_name} deleted ({stack.EDGE_REGION})")
     if not options.purge:
         return report
     dynamodb, s3, cognito = aws.client("dynamodb"), aws.client("s3"), aws.client("cognito-idp")
@@ -288,7 +343,15 @@ def destroy(options: Options) -> Report:
     )
     for pool_id in pools:
         _ignore_missing(partial(cognito.delete_user_pool, UserPoolId=pool_id))
-    report.step(f"purged: tables, buckets and user pool {pools}")
+    secretsmanager = aws.client("secretsmanager")
+    secrets = retained.get("secrets") or (
+        list(stack.existing_secrets(aws, project.prefix(stage)).values()) if aws.emulated else []
+    )
+    for secret in secrets:
+        _ignore_missing(
+            partial(secretsmanager.delete_secret, SecretId=secret, ForceDeleteWithoutRecovery=True)
+        )
+    report.step(f"purged: tables, buckets, user pool {pools} and {len(secrets)} secrets")
     return report
 
 

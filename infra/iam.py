@@ -247,6 +247,21 @@ def _sqs(operation: str, params: Mapping[str, Any]) -> list[Permission]:
     raise UnmappedCall(f"sqs.{operation}")
 
 
+def _secret(secret_id: str) -> str:
+    """The ARN IAM checks for a secret: the ARN given, with this module's placeholders for
+    region and account; a name gets a six-character suffix, as Secrets Manager adds one."""
+    if secret_id.startswith("arn:"):
+        parts = secret_id.split(":", 6)
+        return ":".join([*parts[:3], REGION, ACCOUNT, *parts[5:]])
+    return f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{secret_id}-XXXXXX"
+
+
+def _secretsmanager(operation: str, params: Mapping[str, Any]) -> list[Permission]:
+    if operation in ("GetSecretValue", "DescribeSecret"):
+        return [Permission(f"secretsmanager:{operation}", _secret(params["SecretId"]))]
+    raise UnmappedCall(f"secretsmanager.{operation}")
+
+
 def permissions(
     service: str, operation: str, params: Mapping[str, Any], endpoint: str = ""
 ) -> list[Permission]:
@@ -260,6 +275,8 @@ def permissions(
         return _management(operation, params, endpoint)
     if service == "sqs":
         return _sqs(operation, params)
+    if service == "secretsmanager":
+        return _secretsmanager(operation, params)
     raise UnmappedCall(f"{service}.{operation}")
 
 

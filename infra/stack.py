@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -12,25 +13,28 @@ from botocore.exceptions import ClientError
 from infra.context import ROOT, Aws, DeployError
 
 TEMPLATE = ROOT / "infra" / "template.yaml"
+EDGE_TEMPLATE = ROOT / "infra" / "edge.yaml"  # the CloudFront web ACL, in us-east-1
+EDGE_REGION = "us-east-1"  # where WAF for CloudFront (scope CLOUDFRONT) lives
 TEMPLATE_BODY_LIMIT = 51_200  # bytes CloudFormation accepts inline (TemplateBody)
-# Tables, buckets and the user pool outlive the stack (DeletionPolicy: Retain).
+# Tables, buckets, the user pool and the secrets outlive the stack (DeletionPolicy: Retain).
 RETAINED_TYPES = {
     "AWS::DynamoDB::Table": "tables",
     "AWS::S3::Bucket": "buckets",
     "AWS::Cognito::UserPool": "pools",
+    "AWS::SecretsManager::Secret": "secrets",
 }
 
 
-def template_body() -> str:
-    """The template as compact JSON: CloudFormation takes 51,200 bytes inline."""
+def template_body(template: Path = TEMPLATE) -> str:
+    """A template as compact JSON: CloudFormation takes 51,200 bytes inline."""
     sys.path.insert(0, str(ROOT))
     from local.template import load_template
 
-    body = json.dumps(load_template(TEMPLATE), separators=(",", ":"), ensure_ascii=False)
+    body = json.dumps(load_template(template), separators=(",", ":"), ensure_ascii=False)
     size = len(body.encode("utf-8"))
     if size > TEMPLATE_BODY_LIMIT:
         raise DeployError(
-            f"infra/template.yaml is {size} bytes as JSON, over CloudFormation's inline limit "
+            f"{template.name} is {size} bytes as JSON, over CloudFormation's inline limit "
             f"({TEMPLATE_BODY_LIMIT}): upload it to S3 and pass TemplateURL instead"
         )
     return body
@@ -59,13 +63,17 @@ def _wait(aws: Aws, waiter: str, name: str) -> None:
 
 
 def deploy_stack(
-    aws: Aws, name: str, parameters: Mapping[str, str], tags: Mapping[str, str]
+    aws: Aws,
+    name: str,
+    parameters: Mapping[str, str],
+    tags: Mapping[str, str],
+    template: Path = TEMPLATE,
 ) -> dict[str, str]:
-    """Create or update the stack and wait for it; returns its outputs."""
+    """Create or update a stack and wait for it; returns its outputs."""
     cf = aws.client("cloudformation")
     request: dict[str, Any] = {
         "StackName": name,
-        "TemplateBody": template_body(),
+        "TemplateBody": template_body(template),
         "Parameters": [{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
         "Tags": [{"Key": k, "Value": v} for k, v in tags.items()],
     }
@@ -136,3 +144,47 @@ def emulated_user_pools(aws: Aws, prefix: str) -> list[str]:
     """Ids of the pools :func:`emulated_user_pool` created for a stage."""
     pools = aws.client("cognito-idp").list_user_pools(MaxResults=60)["UserPools"]
     return [str(pool["Id"]) for pool in pools if pool["Name"] == f"{prefix}-officers"]
+
+
+SECRET_OUTPUTS = {
+    "CLIENT_KEY_SECRET_ID": "ClientKeySecretArn",
+    "ORIGIN_SECRET_ID": "OriginSecretArn",
+}
+
+
+def existing_secrets(aws: Aws, prefix: str) -> dict[str, str]:
+    """The stage's secrets that exist, by name: setting -> ARN."""
+    sys.path.insert(0, str(ROOT))
+    from local.template import secret_definitions
+
+    client = aws.client("secretsmanager")
+    found: dict[str, str] = {}
+    for name, setting, _ in secret_definitions(prefix):
+        try:
+            found[setting] = str(client.describe_secret(SecretId=name)["ARN"])
+        except ClientError:
+            continue
+    return found
+
+
+def emulated_secrets(aws: Aws, prefix: str) -> dict[str, str]:
+    """moto's CloudFormation ignores AWS::SecretsManager::Secret: the secrets are created by
+    API from the same template (found again on a later deploy); stack output -> ARN."""
+    from local.aws import create_secrets
+
+    found = existing_secrets(aws, prefix)
+    if len(found) < len(SECRET_OUTPUTS):
+        found = create_secrets(aws.client("secretsmanager"), prefix)
+    return {SECRET_OUTPUTS[setting]: arn for setting, arn in found.items()}
+
+
+def current_version(aws: Aws, secret_id: str) -> str:
+    """The version id of a secret's current value ("" when it does not exist yet)."""
+    try:
+        versions = aws.client("secretsmanager").list_secret_version_ids(SecretId=secret_id)
+    except ClientError:
+        return ""
+    for version in versions.get("Versions", []):
+        if "AWSCURRENT" in version.get("VersionStages", []):
+            return str(version["VersionId"])
+    return ""

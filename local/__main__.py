@@ -84,12 +84,17 @@ def main(argv: list[str] | None = None) -> int:
         img_src=aws.endpoint,  # presigned GETs of report photos (S3 in production)
         idle_timeout=args.idle_timeout,
         max_lifetime=args.max_lifetime,
+        origin_secret=aws.secret_value("ORIGIN_SECRET_ID"),
     )
     scheduler = Scheduler(chalice_module.app, speed=args.schedule_speed)
     event_sources = EventSources(chalice_module.app, aws.client("sqs"))
 
     async def serve() -> None:
-        runner = web.AppRunner(platform.web, handle_signals=False)
+        # API Gateway takes request lines and headers up to 10 KB; aiohttp's 8 KB default
+        # would answer a bare 400 to some requests API Gateway passes on.
+        runner = web.AppRunner(
+            platform.web, handle_signals=False, max_line_size=65536, max_field_size=65536
+        )
         await runner.setup()
         site = web.TCPSite(runner, args.host, port)
         await site.start()
@@ -115,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_banner(public_url: str, ws_url: str, moto_url: str, accounts: tuple) -> None:  # type: ignore[type-arg]
+    from local.aws import DEMO_TOTP_SECRET
+
     lines = [
         "",
         "moncommissariat — plateforme locale prête",
@@ -130,8 +137,16 @@ def print_banner(public_url: str, ws_url: str, moto_url: str, accounts: tuple) -
         lines.append(
             f"  {account.username:<12} {account.password}  groupes: "
             f"{', '.join(account.groups)}  ({account.name})"
+            + ("  double authentification" if account.mfa else "")
         )
-    lines += ["", "Ctrl-C pour arrêter.", ""]
+    lines += [
+        "",
+        "Double authentification (officier4) : ajoutez la clé "
+        f"{DEMO_TOTP_SECRET} à votre application d'authentification.",
+        "",
+        "Ctrl-C pour arrêter.",
+        "",
+    ]
     print("\n".join(lines), flush=True)
 
 

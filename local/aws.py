@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from local.template import (
     bucket_names,
     queue_definitions,
     resources_of_type,
+    secret_definitions,
     table_definitions,
     user_pool_groups,
 )
@@ -21,6 +23,9 @@ from local.template import (
 REGION = "eu-west-3"
 PREFIX = "moncommissariat-local"
 DEMO_PASSWORD = "Commissariat-2026!"  # noqa: S105 - demo accounts of the local platform only
+# moto's one TOTP secret for every user (moto.cognitoidp.models.COGNITO_TOTP_MFA_SECRET): the
+# key an authenticator app needs for the MFA demo account (base32 of "asdfasdfasdf").
+DEMO_TOTP_SECRET = "ASDFASDFASDF"  # noqa: S105 - moto's constant, local platform only
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,7 @@ class DemoAccount:
     password: str
     groups: tuple[str, ...]
     name: str
+    mfa: bool = False  # enrolled with an authenticator app: sign-in asks for a code
 
 
 DEMO_ACCOUNTS = (
@@ -38,6 +44,7 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "superviseur", DEMO_PASSWORD, ("officers", "supervisors"), "Brigadier-chef Marc Leroy"
     ),
+    DemoAccount("officier4", DEMO_PASSWORD, ("officers",), "Agente Inès Moreau", mfa=True),
 )
 
 
@@ -53,6 +60,13 @@ class LocalAws:
     tables: list[str] = field(default_factory=list)
     buckets: list[str] = field(default_factory=list)
     queues: list[str] = field(default_factory=list)
+    # Setting -> ARN of each secret (CLIENT_KEY_SECRET_ID, ORIGIN_SECRET_ID).
+    secrets: dict[str, str] = field(default_factory=dict)
+
+    def secret_value(self, setting: str) -> str:
+        """The current value of a secret (the gateway plays CloudFront with the origin's)."""
+        answer = self.client("secretsmanager").get_secret_value(SecretId=self.secrets[setting])
+        return str(answer["SecretString"])
 
     @property
     def jwks_url(self) -> str:
@@ -69,6 +83,11 @@ class LocalAws:
 
     def stop(self) -> None:
         self.server.stop()
+
+
+def enable_totp_checks() -> None:
+    """moto checks TOTP codes only with this switch (otherwise any code passes)."""
+    os.environ["MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP"] = "true"
 
 
 def fake_credentials() -> None:
@@ -160,6 +179,14 @@ def create_user_pool(cognito: Any, prefix: str) -> tuple[str, str]:
         Policies=pool_props["Policies"],
         AdminCreateUserConfig=pool_props["AdminCreateUserConfig"],
     )["UserPool"]
+    # MFA as in production (infra/template.yaml: ON, authenticator apps only), so that the
+    # console's enrolment and code steps run locally. moto lets an account that never enrolled
+    # sign in without the MFA_SETUP challenge Cognito would send (docs/console.md).
+    cognito.set_user_pool_mfa_config(
+        UserPoolId=pool["Id"],
+        SoftwareTokenMfaConfiguration={"Enabled": True},
+        MfaConfiguration="ON",
+    )
     for group in user_pool_groups(prefix):
         cognito.create_group(
             GroupName=group["GroupName"],
@@ -171,8 +198,23 @@ def create_user_pool(cognito: Any, prefix: str) -> tuple[str, str]:
         ClientName=client_props["ClientName"],
         GenerateSecret=False,
         ExplicitAuthFlows=client_props["ExplicitAuthFlows"],
+        # Cognito's id token carries every readable attribute (all when the client names
+        # none); moto's only those the client names. The console shows `name`.
+        ReadAttributes=["name"],
     )["UserPoolClient"]
     return pool["Id"], client["ClientId"]
+
+
+def create_secrets(secretsmanager: Any, prefix: str) -> dict[str, str]:
+    """The secrets of infra/template.yaml, each with a fresh random value (CloudFormation
+    generates them in AWS); returns setting -> ARN (what the app is configured with)."""
+    created = {}
+    for name, setting, length in secret_definitions(prefix):
+        arn = secretsmanager.create_secret(
+            Name=name, SecretString=secrets.token_urlsafe(length)[:length]
+        )["ARN"]
+        created[setting] = str(arn)
+    return created
 
 
 def create_account(
@@ -196,18 +238,61 @@ def create_account(
         )
 
 
+def totp_code(secret: str = DEMO_TOTP_SECRET, at: float | None = None) -> str:
+    """The 6-digit RFC 6238 code of ``secret`` (base32) at ``at`` (30 s steps, SHA-1)."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    import time
+
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
+    step = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
+
+
+def enrol_authenticator(cognito: Any, client_id: str, account: DemoAccount) -> None:
+    """Enrol ``account`` with an authenticator app, as its first sign-in would."""
+    tokens = cognito.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": account.username, "PASSWORD": account.password},
+    )["AuthenticationResult"]
+    cognito.associate_software_token(AccessToken=tokens["AccessToken"])
+    for attempt in range(2):  # moto accepts the current 30 s step only: once more past its edge
+        try:
+            cognito.verify_software_token(
+                AccessToken=tokens["AccessToken"], UserCode=totp_code(), FriendlyDeviceName="démo"
+            )
+            break
+        except cognito.exceptions.CodeMismatchException:
+            if attempt:
+                raise
+    cognito.set_user_mfa_preference(
+        AccessToken=tokens["AccessToken"],
+        SoftwareTokenMfaSettings={"Enabled": True, "PreferredMfa": True},
+    )
+
+
 def start_local_aws(host: str = "127.0.0.1", prefix: str = PREFIX) -> LocalAws:
     """moto on a free port with tables, buckets, the user pool and the demo accounts."""
     fake_credentials()
+    enable_totp_checks()
     server, endpoint = start_moto(host)
     aws = LocalAws(server=server, endpoint=endpoint, prefix=prefix, user_pool_id="", client_id="")
     aws.tables = create_tables(aws.client("dynamodb"), prefix)
     aws.buckets = create_buckets(aws.client("s3"), prefix)
     aws.queues = create_queues(aws.client("sqs"), prefix)
+    aws.secrets = create_secrets(aws.client("secretsmanager"), prefix)
     cognito = aws.client("cognito-idp")
     aws.user_pool_id, aws.client_id = create_user_pool(cognito, prefix)
     for account in DEMO_ACCOUNTS:
         create_account(cognito, aws.user_pool_id, account)
+        if account.mfa:
+            enrol_authenticator(cognito, aws.client_id, account)
     return aws
 
 
@@ -224,6 +309,11 @@ def app_environment(aws: LocalAws, public_url: str) -> dict[str, str]:
         "USER_POOL_CLIENT_ID": aws.client_id,
         "JWKS_URL": aws.jwks_url,
         "WEBSOCKET_ENDPOINT": public_url,
+        "SECRETS_ENDPOINT": aws.endpoint,
+        **aws.secrets,
+        # The local gateway plays CloudFront: it sends the origin secret and appends the
+        # client's address to X-Forwarded-For (local/gateway.py).
+        "TRUSTED_PROXY_HOPS": "1",
         "POWERTOOLS_METRICS_NAMESPACE": "MonCommissariatLocal",
         "POWERTOOLS_DEV": "false",
     }

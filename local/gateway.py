@@ -34,6 +34,7 @@ from chalice.local import (
 )
 
 API_STAGE = "api"
+ORIGIN_HEADER = "x-origin-verify"  # what CloudFront adds to /api/* (infra/template.yaml)
 API_ID = "localapi01"
 WS_MAX_MESSAGE_BYTES = 128 * 1024
 
@@ -86,6 +87,7 @@ class LocalPlatform:
         idle_timeout: float = 600.0,
         max_lifetime: float = 7200.0,
         workers: int = 16,
+        origin_secret: str = "",
     ) -> None:
         # Thread-local current_request, as `chalice local` does it: handlers run concurrently.
         CustomLocalChalice.__bases__ = (LocalChalice, chalice_app.__class__)
@@ -95,6 +97,7 @@ class LocalPlatform:
         self.public_url = public_url.rstrip("/")
         self.client_config = client_config
         self.idle_timeout = idle_timeout
+        self.origin_secret = origin_secret
         self.max_lifetime = max_lifetime
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda")
         self.connections: dict[str, LocalConnection] = {}
@@ -150,7 +153,14 @@ class LocalPlatform:
         path = request.raw_path.removeprefix("/api") or "/"
         body = await request.read()
         headers = {key.lower(): value for key, value in request.headers.items()}
-        headers.setdefault("x-forwarded-for", request.remote or "127.0.0.1")
+        # As CloudFront does: the viewer's address appended to what the client claimed, and
+        # the origin secret (any value the client sent is replaced).
+        viewer = request.remote or "127.0.0.1"
+        claimed = headers.get("x-forwarded-for", "").strip()
+        headers["x-forwarded-for"] = f"{claimed}, {viewer}" if claimed else viewer
+        headers.pop(ORIGIN_HEADER, None)
+        if self.origin_secret:
+            headers[ORIGIN_HEADER] = self.origin_secret
         loop = asyncio.get_running_loop()
         try:
             response = await loop.run_in_executor(
@@ -375,17 +385,35 @@ class LocalPlatform:
     async def client_config_json(self, request: web.Request) -> web.Response:
         return web.json_response(self.client_config, headers={"Cache-Control": "no-store"})
 
-    async def static(self, request: web.Request) -> web.StreamResponse:
+    def _site_file(self, relative: str) -> Path | None:
+        """The file of the site a path names, its directory's index.html, or None — for any
+        path at all: NUL bytes, overlong names, ``..``, links out of the site."""
+        if "\x00" in relative or "\\" in relative:
+            return None
         root = self.site_dir.resolve()
+        try:
+            target = (root / relative).resolve()
+            if root != target and root not in target.parents:
+                return None
+            if target.is_dir():
+                target = target / "index.html"
+            return target if target.is_file() else None
+        except (OSError, ValueError):
+            return None
+
+    async def static(self, request: web.Request) -> web.StreamResponse:
         relative = request.match_info.get("path", "")
-        target = (root / relative).resolve()
-        if root != target and root not in target.parents:
-            raise web.HTTPNotFound()
-        if target.is_dir():
-            if relative and not relative.endswith("/"):
-                raise web.HTTPMovedPermanently(f"/{relative}/")
-            target = target / "index.html"
-        if not target.is_file():
+        target = self._site_file(relative)
+        if (
+            target is not None
+            and target.name == "index.html"
+            and relative
+            and not relative.endswith("/")
+            and not relative.endswith("index.html")
+        ):
+            raise web.HTTPMovedPermanently(f"/{relative}/")
+        if target is None:
+            root = self.site_dir.resolve()
             missing = root / "404.html"
             if missing.is_file():
                 return web.Response(

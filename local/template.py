@@ -91,3 +91,15 @@ def user_pool_groups(prefix: str) -> list[dict[str, Any]]:
     """The ``AWS::Cognito::UserPoolGroup`` definitions."""
     groups = resources_of_type("AWS::Cognito::UserPoolGroup", {"Prefix": prefix, "Stage": "dev"})
     return list(groups.values())
+
+
+def secret_definitions(prefix: str) -> list[tuple[str, str, int]]:
+    """(name, app setting, length) of each ``AWS::SecretsManager::Secret``: the setting that
+    names it is in its ``Tags`` (key ``setting``), its length in ``GenerateSecretString``."""
+    secrets = resources_of_type("AWS::SecretsManager::Secret", {"Prefix": prefix, "Stage": "dev"})
+    found = []
+    for props in secrets.values():
+        tags = {tag["Key"]: tag["Value"] for tag in props.get("Tags", [])}
+        length = int(props["GenerateSecretString"]["PasswordLength"])
+        found.append((props["Name"], tags["setting"], length))
+    return found

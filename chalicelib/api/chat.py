@@ -7,7 +7,6 @@ from chalice.app import Request, Response
 from chalicelib.api.http import attachment
 from chalicelib.api.routes import Header, Routes
 from chalicelib.chat.schemas import PublicStatus
-from chalicelib.errors import InvalidInput
 
 chat_api = Routes(__name__, tag="chat")
 
@@ -38,7 +37,5 @@ def transcript(conversation_id: str, request: Request) -> Response:
     """The plain-text transcript; the token travels in a header, never in the URL."""
     from chalicelib.chat.access import transcript as build
 
-    if len(conversation_id) > 64:
-        raise InvalidInput("Identifiant trop long.", field="conversation_id")
     text = build(conversation_id, RESUME_TOKEN.read(request))
     return attachment(text, "text/plain", "conversation.txt")

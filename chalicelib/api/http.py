@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Request, Response
 
+from chalicelib import jsonbody, keys
 from chalicelib.auth import OfficerIdentity
+from chalicelib.auth import client_address as auth_client_address
 from chalicelib.config import settings
 from chalicelib.errors import (
     DomainError,
@@ -91,10 +93,7 @@ def read_json(request: Request) -> Any:
         raise PayloadTooLarge()
     if not raw.strip():
         raise InvalidJson("Le corps de la requête est vide : un objet JSON est attendu.")
-    try:
-        return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidJson() from error
+    return jsonbody.decode(raw)
 
 
 def read_body(request: Request, model: type[M]) -> M:
@@ -130,24 +129,34 @@ def require_supervisor(officer: OfficerIdentity) -> None:
         raise Forbidden("Réservé aux superviseurs.")
 
 
-def client_address(request: Request) -> str:
-    """The citizen's IP address, for rate limits (never stored in clear).
+ORIGIN_HEADER = "x-origin-verify"
 
-    ``requestContext.identity.sourceIp`` is the address that reached API
-    Gateway. Behind ``TRUSTED_PROXY_HOPS`` trusted proxies (CloudFront: 1), the
-    client is the entry that the outermost trusted proxy appended to
-    ``X-Forwarded-For``; entries further left are the client's own claims.
+
+class DirectAccess(Forbidden):
+    code = "forbidden"
+    default_message = "Accès direct à l'API refusé : passez par le site."
+
+
+def require_origin(request: Request) -> None:
+    """Refuse a request that did not come through CloudFront, when the stage says CloudFront
+    proves itself with the origin secret (``ORIGIN_SECRET_ID``, chalicelib/keys.py)."""
+    if keys.origin_required() and not keys.origin_verified(
+        str(request.headers.get(ORIGIN_HEADER) or "")
+    ):
+        raise DirectAccess()
+
+
+def client_address(request: Request) -> str:
+    """The citizen's IP address, for rate limits (only ever stored as a keyed digest).
+
+    ``X-Forwarded-For`` is only read when the request carries the origin secret, i.e. came
+    through CloudFront, which appends the viewer's address (``TRUSTED_PROXY_HOPS`` = 1);
+    otherwise the client is ``sourceIp``. A stage without an origin secret trusts no header.
     """
     identity = (request.context or {}).get("identity") or {}
-    source = str(identity.get("sourceIp") or "unknown")
-    hops = settings().trusted_proxy_hops
-    if hops <= 0:
-        return source
-    forwarded = [
-        part.strip()
-        for part in str(request.headers.get("x-forwarded-for", "")).split(",")
-        if part.strip()
-    ]
-    if forwarded and forwarded[-1] == source:
-        forwarded.pop()
-    return forwarded[-hops] if len(forwarded) >= hops else source
+    source = str(identity.get("sourceIp") or "")
+    through_cdn = keys.origin_required() and keys.origin_verified(
+        str(request.headers.get(ORIGIN_HEADER) or "")
+    )
+    hops = settings().trusted_proxy_hops if through_cdn else 0
+    return auth_client_address(source, str(request.headers.get("x-forwarded-for") or ""), hops)

@@ -6,6 +6,7 @@ from chalicelib.api.routes import Routes
 from chalicelib.auth import OfficerIdentity
 from chalicelib.chat import schemas
 from chalicelib.errors import InvalidInput
+from chalicelib.reports.schemas import DealReportIn
 
 officer_chat = Routes(__name__, tag="officer", officer=True)
 
@@ -19,11 +20,13 @@ def officer_queue() -> schemas.QueueState:
 
 
 @officer_chat.get("/officer/conversations", summary="Historique des conversations d'un jour")
-def officer_history(query: schemas.HistoryQuery) -> schemas.HistoryPage:
-    """Conversations created on a day (default today), newest first, paginated by key."""
+def officer_history(query: schemas.HistoryQuery, officer: OfficerIdentity) -> schemas.HistoryPage:
+    """Conversations created on a day (default today), newest first, paginated by key:
+    all of them for supervisors, the ones they handled for other officers."""
     from chalicelib.chat import records
 
-    page = records.conversations_of_day(query.day, query.limit, query.next)
+    reader = None if officer.is_supervisor else officer.officer_id
+    page = records.conversations_of_day(query.day, query.limit, query.next, reader)
     return schemas.HistoryPage.model_validate(page)
 
 
@@ -33,13 +36,35 @@ def officer_history(query: schemas.HistoryQuery) -> schemas.HistoryPage:
     errors=("not_found",),
 )
 def officer_conversation(
-    conversation_id: str, query: schemas.MessagesQuery
+    conversation_id: str, query: schemas.MessagesQuery, officer: OfficerIdentity
 ) -> schemas.ConversationDetail:
-    """One conversation, its links and history, and a page of its messages."""
+    """One conversation, its links, history and internal notes, and a page of its messages:
+    any for supervisors, one they handled for other officers (404 otherwise)."""
     from chalicelib.chat import records
 
-    found = records.conversation_file(conversation_id, query.after, query.limit)
+    reader = None if officer.is_supervisor else officer.officer_id
+    found = records.conversation_file(conversation_id, query.after, query.limit, reader)
     return schemas.ConversationDetail.model_validate(found)
+
+
+@officer_chat.post(
+    "/officer/conversations/{conversation_id}/report",
+    summary="Signaler un point de deal depuis une conversation sur les stupéfiants",
+    status=201,
+    errors=("not_found", "conflict"),
+)
+def report_from_conversation(
+    conversation_id: str, body: DealReportIn, officer: OfficerIdentity
+) -> schemas.ReportFromChat:
+    """A point_de_deal report in the triage queue, linked both ways to the conversation
+    (one per conversation; officers: a conversation they handled)."""
+    from chalicelib.chat import records
+    from chalicelib.reports.intake import file_for_officer
+
+    records.check_reportable(conversation_id, officer)
+    report_id = file_for_officer(body, conversation_id)
+    records.mark_reported(conversation_id, officer.officer_id, report_id)
+    return schemas.ReportFromChat(report_id=report_id, conversation_id=conversation_id)
 
 
 @officer_chat.get("/officer/officers", summary="Policiers en ligne ou en pause (transfert)")
@@ -120,3 +145,15 @@ def chat_stats(query: schemas.StatsQuery) -> schemas.ChatDashboard:
     from chalicelib.stats.chat import dashboard
 
     return schemas.ChatDashboard.model_validate(dashboard(query.days))
+
+
+@officer_chat.get(
+    "/officer/stats/officers",
+    summary="Policiers en service maintenant (superviseurs)",
+    supervisor=True,
+)
+def officers_now() -> schemas.OfficersNow:
+    """Each officer online or away: presence, load, longest wait for an answer."""
+    from chalicelib.stats.chat import officers_now as read
+
+    return schemas.OfficersNow.model_validate({"items": read()})

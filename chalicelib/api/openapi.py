@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.api.routes import Route, declared
+from chalicelib.api.routes import PATH_ID_SCHEMA, Route, declared
 from chalicelib.config import settings
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def _parameters(route: Route) -> list[dict[str, Any]]:
             "name": name,
             "in": "path",
             "required": True,
-            "schema": {"type": "string", "minLength": 1, "maxLength": 128},
+            "schema": dict(PATH_ID_SCHEMA),
         }
         for name in route.path_parameters
     ]
@@ -144,7 +144,11 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "moncommissariat API",
             "version": settings().version,
-            "description": "API HTTP de moncommissariat. Erreurs : {error: {code, message}}.",
+            "description": (
+                "API HTTP de moncommissariat. Erreurs : {error: {code, message}}. "
+                "Elle se sert derrière le CDN du site : une requête qui ne passe pas par lui "
+                "est refusée (403)."
+            ),
         },
         "servers": [{"url": "/api"}],
         "paths": paths,

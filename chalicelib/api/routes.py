@@ -20,7 +20,9 @@ for what is not JSON, ``None`` for a 204). Other parameters are the path's,
 and — when asked for — ``officer`` (the verified :class:`OfficerIdentity`,
 officer routes only) and ``request`` (the Chalice request).
 
-Before the view runs, in this order: the officer (an officer section: the
+Before the view runs, in this order: the origin (a request that did not come through
+CloudFront is refused when the stage has an origin secret), the path's ids (each
+:data:`PATH_ID_PATTERN`), the officer (an officer section: the
 Cognito authorizer, then the identity it verified; ``supervisor=True`` also
 refuses other officers with a 403), the declared headers, the query string,
 the JSON body (read by the model's ``from_body`` when it reads in more than
@@ -53,6 +55,7 @@ from chalicelib.api.http import (
     json_response,
     read_body,
     read_query,
+    require_origin,
     require_supervisor,
 )
 from chalicelib.errors import DomainError, InvalidInput
@@ -61,6 +64,15 @@ from chalicelib.fields import Answer
 F = TypeVar("F", bound=Callable[..., Any])
 Method = Literal["GET", "POST", "PUT", "DELETE"]
 _PATH_PARAMETER = re.compile(r"{(\w+)}")
+# Every id in a path (reports, photos, spots, conversations, canned responses): checked
+# before the view, and published as such in the OpenAPI document.
+PATH_ID_PATTERN = r"^[A-Za-z0-9._-]{1,64}$"
+PATH_ID_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 64,
+    "pattern": PATH_ID_PATTERN,
+}
 
 
 @dataclass(frozen=True)
@@ -205,6 +217,13 @@ class Routes:
         @guarded
         def handler(**path: str) -> Response:
             request = blueprint.current_request
+            require_origin(request)
+            for name, value in path.items():
+                if not re.fullmatch(PATH_ID_PATTERN, value):
+                    raise InvalidInput(
+                        "Identifiant invalide : 1 à 64 lettres, chiffres, points, - ou _.",
+                        field=name,
+                    )
             arguments: dict[str, Any] = dict(path)
             if route.authenticated:
                 officer = current_officer(request)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chalicelib.errors import Conflict, DomainError, Forbidden, NotFound
+from chalicelib.errors import Conflict, DomainError, Forbidden, NotFound, RateLimited
 
 
 class NotJoined(DomainError):
@@ -63,3 +63,47 @@ class OfficerUnavailable(Conflict):
 class Busy(Conflict):
     code = "busy"
     default_message = "Action simultanée en cours. Réessayez."
+
+
+class UnknownConnection(DomainError):
+    code = "unknown_connection"
+    default_message = "Connexion inconnue ou expirée. Reconnectez-vous."
+
+
+class OfficerOffline(Conflict):
+    code = "officer_offline"
+    default_message = "Passez d'abord en ligne ou en pause."
+
+
+# What a refused join still says: a limit must never hide how to get help now.
+EMERGENCY_NUMBERS = (
+    "Si vous êtes en danger maintenant, appelez le 17 (police secours) ou le 112 ; "
+    "si vous ne pouvez pas parler, envoyez un SMS au 114. "
+    "Violences conjugales : 3919 (gratuit, anonyme, 24 h/24)."
+)
+
+
+class TooManyConversations(RateLimited):
+    """A chat source (one connection address) has opened or queued too many conversations."""
+
+    code = "too_many_conversations"
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(
+            retry_after,
+            "Trop de demandes de conversation ont été faites depuis votre connexion. "
+            f"Réessayez dans {minutes} minute{'s' if minutes > 1 else ''}. " + EMERGENCY_NUMBERS,
+        )
+
+
+class NotAboutDrugs(Conflict):
+    code = "not_about_drugs"
+    default_message = (
+        "Seule une conversation sur les stupéfiants peut devenir un signalement de point de deal."
+    )
+
+
+class AlreadyReported(Conflict):
+    code = "already_reported"
+    default_message = "Un signalement a déjà été créé depuis cette conversation."

@@ -10,7 +10,9 @@ number of changes in the window make one fan-out. It
 3. reads the waiting queue once, by pages, and computes every position and estimate;
 4. posts, concurrently (a bounded pool), to each citizen whose figures changed since the
    last frame it was sent, and to each who asked;
-5. publishes what it read (officers' view, public status) and releases the lease.
+5. publishes what it read (officers' view, public status) and releases the lease;
+6. when the queue changed, pushes the published view (``queue_state``) to every officer
+   online or away, concurrently.
 
 A conversation that entered the queue less than ``queue_settle_seconds`` ago is counted but
 not told yet: a join that took its place in the queue a moment earlier may still be on its
@@ -28,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from chalicelib.chat import outbound, sockets
-from chalicelib.chat.queue import dispatch, estimate_seconds, mean_handle_seconds
+from chalicelib.chat.queue import dispatch, estimate_seconds, mean_handle_seconds, queue_summary
 from chalicelib.clock import now
 from chalicelib.config import settings
 from chalicelib.models import conversation as conversations
@@ -123,6 +125,31 @@ def fan_out(bodies: Iterable[str]) -> dict[str, int]:
         raise
 
 
+def _head(first: list[Conversation]) -> list[dict[str, object]]:
+    """The first waiting conversations as officers list them, each with the first words of
+    its first message (one BatchGetItem: the queue index does not project them)."""
+    previews = conversations.previews([c.conversation_id for c in first])
+    head: list[dict[str, object]] = []
+    for c in first:
+        item: dict[str, object] = {
+            "conversation_id": c.conversation_id,
+            "topic": c.topic,
+            "urgent": bool(c.urgent),
+            "enqueued_at": float(c.enqueued_at),
+        }
+        if c.conversation_id in previews:
+            item["preview"] = previews[c.conversation_id]
+        head.append(item)
+    return head
+
+
+def _tell_officers(summary: outbound.QueueStateFrame) -> int:
+    """Push the queue to every officer online or away (an urgent conversation is offered to
+    all of them, at capacity too), concurrently; returns how many consoles got it."""
+    present = officers.with_presence()
+    return sum(_workers().map(lambda officer_id: sockets.to_officer(officer_id, summary), present))
+
+
 def _fingerprint(position: int, estimate: int, online: int) -> tuple[int, int, int]:
     """What a citizen sees of a frame (the widget shows the estimate in minutes)."""
     return position, round(estimate / 60), online
@@ -169,19 +196,14 @@ def _run(lease: Lease, events: QueueEvents) -> dict[str, int]:
             officers_online=online,
             slots=slots,
             handle_seconds=round(handle, 3),
-            head=[
-                {
-                    "conversation_id": c.conversation_id,
-                    "topic": c.topic,
-                    "urgent": bool(c.urgent),
-                    "enqueued_at": float(c.enqueued_at),
-                }
-                for c in waiting[: queue_view.HEAD_SIZE]
-            ],
+            head=_head(waiting[: queue_view.HEAD_SIZE]),
         ),
     )
+    consoles = 0
     if published:
         _told, _told_version = told, lease.version
+        if events.changes or dispatched.assigned:
+            consoles = _tell_officers(queue_summary())
     if unsettled:
         queue_events.send({"change": "settle"}, delay_seconds=math.ceil(conf.queue_settle_seconds))
     if dispatched.unfinished:
@@ -195,4 +217,5 @@ def _run(lease: Lease, events: QueueEvents) -> dict[str, int]:
         "told": len(targets),
         "delivered": int(delivered),
         "unsettled": unsettled,
+        "consoles": consoles,
     }

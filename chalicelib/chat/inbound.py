@@ -12,12 +12,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from chalicelib.config import settings
-from chalicelib.fields import Link
+from chalicelib.fields import VISIBLE, Link, clean_text
 from chalicelib.vocabulary import Outcome, PresenceStatus, Topic
 
 ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 CONVERSATION_ID = r"^[0-9a-f]{32}$"
 MAX_TEXT = settings().message_max_chars
+MAX_NOTE = 500
 
 
 class Frame(BaseModel):
@@ -27,12 +28,6 @@ class Frame(BaseModel):
 
     type: str
     ref: str | None = Field(default=None, max_length=64)
-
-
-def _not_blank(value: str | None) -> str | None:
-    if value is not None and not value.strip():
-        raise ValueError("Le message est vide.")
-    return value
 
 
 class Ping(Frame):
@@ -46,10 +41,10 @@ class Join(Frame):
 
     type: Literal["join"]
     topic: Topic
-    text: str | None = Field(default=None, max_length=MAX_TEXT)
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_TEXT, pattern=VISIBLE)
     client_id: str | None = Field(default=None, pattern=ID_PATTERN)
 
-    _blank = field_validator("text")(_not_blank)
+    _clean = field_validator("text")(clean_text)
 
 
 class Resume(Frame):
@@ -67,9 +62,9 @@ class Send(Frame):
     type: Literal["send"]
     conversation_id: str | None = Field(default=None, pattern=CONVERSATION_ID)
     client_id: str = Field(pattern=ID_PATTERN)
-    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    text: str = Field(min_length=1, max_length=MAX_TEXT, pattern=VISIBLE)
 
-    _blank = field_validator("text")(_not_blank)
+    _clean = field_validator("text")(clean_text)
 
 
 class Typing(Frame):
@@ -102,7 +97,10 @@ class Presence(Frame):
 
 
 class TakeNext(Frame):
+    """« Prendre la suivante »; ``priority``: the urgent head of the queue, even at capacity."""
+
     type: Literal["take_next"]
+    priority: bool = False
 
 
 class Close(Frame):
@@ -120,3 +118,7 @@ class Transfer(Frame):
     type: Literal["transfer"]
     conversation_id: str = Field(pattern=CONVERSATION_ID)
     to_officer_id: str | None = Field(default=None, max_length=128)
+    # For the next officer only: kept in the conversation's history, never sent to the citizen.
+    note: str | None = Field(default=None, min_length=1, max_length=MAX_NOTE, pattern=VISIBLE)
+
+    _clean = field_validator("note")(clean_text)

@@ -18,7 +18,7 @@ from chalicelib.chat.errors import (
 from chalicelib.chat.messages import SystemNote, add_system, announce, retention_ttl
 from chalicelib.chat.queue import changed, conversation_view, settle
 from chalicelib.chat.topics import EMERGENCY_MESSAGE, has_emergency_words, is_urgent
-from chalicelib.clock import day_of, now
+from chalicelib.clock import day_of, now, unit_hour
 from chalicelib.config import settings
 from chalicelib.models import ConditionFailed, queue_events
 from chalicelib.models import conversation as conversations
@@ -39,6 +39,19 @@ RETRIES = 5
 # A conversation still "joining" this long after it was created lost its Lambda between
 # its creation and its entry in the queue: the sweeper queues it.
 JOINING_STALE_SECONDS = 30
+# The sweeper's period (app.py: @app.schedule("rate(1 minute)")).
+SWEEP_EVERY_SECONDS = 60
+PREVIEW_CHARS = 80
+
+
+def preview_of(text: str | None) -> str | None:
+    """The first words of a first message, on one line, for the officers' view of the queue."""
+    if not text:
+        return None
+    line = " ".join(text.split())
+    if len(line) <= PREVIEW_CHARS:
+        return line
+    return line[: PREVIEW_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,7 @@ def join(
             urgent=urgent, requeued=False, enqueued_at=at, conversation_id=conversation_id
         ),
         citizen_conns={connection_id: endpoint},
+        preview=preview_of(first_message),
         ttl=retention_ttl(at),
     )
     conversations.create(conversation)
@@ -109,7 +123,16 @@ def join(
         emergency = SystemNote(EMERGENCY_MESSAGE, data={"emergency": True})
         stored.append(add_system(conversation_id, emergency, at)[0])
     conversation.last_seq = int(stored[-1].seq) if stored else 0
-    counters.record("chat", {"started": 1, "started_urgent": int(urgent), f"topic.{topic}": 1}, at)
+    counters.record(
+        "chat",
+        {
+            "started": 1,
+            "started_urgent": int(urgent),
+            f"topic.{topic}": 1,
+            f"started.h{unit_hour(at):02d}": 1,  # shift planning: demand by hour (Paris)
+        },
+        at,
+    )
     count("ConversationStarted")
     return Joined(conversation, token, stored)
 
@@ -307,9 +330,18 @@ def end_by_citizen(conversation_id: str, at: float | None = None) -> None:
     raise ConversationClosed()
 
 
-def requeue(conversation_id: str, officer_id: str, at: float, *, reason: str) -> bool:
+def requeue(
+    conversation_id: str,
+    officer_id: str,
+    at: float,
+    *,
+    reason: str,
+    note: str | None = None,
+    not_for: str | None = None,
+) -> bool:
     """Give a conversation back to the queue, at the head of its own lane, and tell the
-    citizen (a system message marked ``requeued``: the widget shows "waiting" again)."""
+    citizen (a system message marked ``requeued``: the widget shows "waiting" again);
+    ``note`` is for the next officer only (never a message, never the transcript)."""
     for _ in range(RETRIES):
         officer = officers.get(officer_id)
         conversation = conversations.get(conversation_id)
@@ -321,27 +353,32 @@ def requeue(conversation_id: str, officer_id: str, at: float, *, reason: str) ->
         ):
             return False
         try:
-            requeue_tx(conversation, officer, at, reason=reason)
+            requeue_tx(conversation, officer, at, reason=reason, note=note, not_for=not_for)
         except Contention:
             continue
         counters.record("chat", {"requeued": 1}, at)
         text = (
-            "Le policier qui vous répondait a été déconnecté. Vous êtes replacé en tête "
-            "de file : un autre policier va vous répondre."
+            "Le policier qui vous répondait a été déconnecté : votre conversation passe à "
+            "un ou une collègue. Vous repassez en priorité dans la file, merci de patienter."
             if reason == "officer_gone"
             else "Votre conversation va être reprise par un autre policier. Merci de patienter."
         )
-        note = SystemNote(text, data={"requeued": True})
-        announce(conversation_id, note, at, to_officer=False)
+        announce(conversation_id, SystemNote(text, data={"requeued": True}), at, to_officer=False)
         sockets.to_officer(officer_id, outbound.conversation_removed(conversation_id, reason))
         return True
     return False
 
 
 def transfer(
-    conversation_id: str, officer_id: str, to_officer_id: str | None, at: float | None = None
-) -> None:
-    """Hand a conversation to another officer, or back to the queue; history is kept."""
+    conversation_id: str,
+    officer_id: str,
+    to_officer_id: str | None,
+    at: float | None = None,
+    note: str | None = None,
+) -> bool:
+    """Hand a conversation to another officer, or back to the queue, with an internal ``note``
+    for officers only; history is kept. Returns True when no other officer is online to
+    take it from the queue (the console says so)."""
     at = now() if at is None else at
     if to_officer_id is None or to_officer_id == "":
         conversation = conversations.get(conversation_id)
@@ -349,11 +386,15 @@ def transfer(
             raise ConversationNotFound()
         if conversation.officer_id != officer_id:
             raise NotYourConversation()
-        if not requeue(conversation_id, officer_id, at, reason="transfer"):
+        # Given back: at the head of its lane, not for this officer while another is online.
+        if not requeue(
+            conversation_id, officer_id, at, reason="transfer", note=note, not_for=officer_id
+        ):
             raise ConversationClosed()
         counters.record("chat", {"transferred": 1}, at)
         settle("requeue", at)
-        return
+        # Two ids at most: "anyone else online?" costs the same with 3 or 300 officers.
+        return not any(other != officer_id for other in officers.online_ids(limit=2))
     for _ in range(RETRIES):
         conversation, source = _held_by(conversation_id, officer_id)
         target = officers.get(to_officer_id)
@@ -364,20 +405,32 @@ def transfer(
         ):
             raise OfficerUnavailable()
         try:
-            transfer_tx(conversation_id, source, target, at)
+            transfer_tx(conversation_id, source, target, at, note)
         except Contention:
             continue
         counters.record("chat", {"transferred": 1}, at)
-        note = SystemNote("Un autre policier reprend votre conversation.")
-        announce(conversation_id, note, at, to_officer=False)
+        told = SystemNote("Un autre policier reprend votre conversation.")
+        announce(conversation_id, told, at, to_officer=False)
         sockets.to_officer(officer_id, outbound.conversation_removed(conversation_id, "transfer"))
         fresh = conversations.get(conversation_id)
         if fresh is not None:
             sockets.to_officer(
                 to_officer_id, outbound.conversation_assigned(conversation_view(fresh))
             )
-        return
+        return False
     raise Busy()
+
+
+def officer_sweep_age(grace_seconds: float, every_seconds: float = SWEEP_EVERY_SECONDS) -> float:
+    """How long an officer must have been gone for a sweep to requeue their conversations.
+
+    The grace period is a promise to the citizen: told and requeued *within* it. A sweep
+    runs every ``every_seconds``, so it takes those gone for at least ``grace − period``:
+    an officer gone at t is requeued by the first sweep after t + grace − period, that is
+    before t + grace (with the defaults, between 60 and 120 s after their last console
+    closed). The lead is at most half the grace, so a console that reloads is never taken;
+    the promise holds while sweeps run at least twice per grace period."""
+    return grace_seconds - min(every_seconds, grace_seconds / 2)
 
 
 def sweep(at: float | None = None) -> dict[str, int]:
@@ -400,7 +453,7 @@ def sweep(at: float | None = None) -> dict[str, int]:
                 abandoned += 1
             except (ConversationClosed, NotYourConversation, Busy):
                 pass
-    for officer_id in officers.gone_before(at - conf.officer_grace_seconds):
+    for officer_id in officers.gone_before(at - officer_sweep_age(conf.officer_grace_seconds)):
         officer = officers.get(officer_id)
         if officer is None or officer.sockets():
             continue

@@ -241,6 +241,14 @@ def read(conversation_id: str, reader: str, seq: int) -> ReadFrame:
 # -- officers ---------------------------------------------------------------------------
 
 
+class NoteView(TypedDict):
+    """An internal note a colleague left with a transfer or a requeue (officers only)."""
+
+    at: float
+    by: str
+    text: str
+
+
 class ConversationView(TypedDict):
     conversation_id: str
     status: str
@@ -250,6 +258,7 @@ class ConversationView(TypedDict):
     citizen_connected: bool
     read_citizen: int
     messages: list[MessageFrame]
+    notes: list[NoteView]
 
 
 class ConversationAssignedFrame(TypedDict):
@@ -279,6 +288,7 @@ class QueueItem(TypedDict):
     topic: str
     urgent: bool
     waiting_seconds: int
+    preview: NotRequired[str]  # the first words of the first message (officers only)
 
 
 class QueueStateFrame(TypedDict):
@@ -311,6 +321,7 @@ class OkFrame(TypedDict):
     type: Literal["ok"]
     action: str
     conversation_id: str
+    alone: NotRequired[bool]
     ref: NotRequired[str]
 
 
@@ -325,6 +336,15 @@ def conversation_view(conversation: Conversation, messages: list[Message]) -> Co
         "citizen_connected": bool(conversation.connections()),
         "read_citizen": int(conversation.read_citizen),
         "messages": [message(m) for m in messages if m.kind != "void"],
+        "notes": [
+            {
+                "at": float(event.get("at", 0)),
+                "by": str(event.get("by_name") or ""),
+                "text": str(event["note"]),
+            }
+            for event in conversation.history_list()
+            if event.get("note")
+        ],
     }
 
 
@@ -398,9 +418,45 @@ def taken(conversation_id: str, ref: str | None = None) -> TakenFrame:
     return frame
 
 
-def ok(action: str, conversation_id: str, ref: str | None = None) -> OkFrame:
-    """The answer to ``close`` and ``transfer``."""
+def ok(
+    action: str, conversation_id: str, ref: str | None = None, *, alone: bool = False
+) -> OkFrame:
+    """The answer to ``close`` and ``transfer`` (``alone``: given back to the queue while no
+    other officer is online — it may come back to the same officer)."""
     frame: OkFrame = {"type": "ok", "action": action, "conversation_id": conversation_id}
+    if alone:
+        frame["alone"] = True
     if ref:
         frame["ref"] = ref
     return frame
+
+
+# -- supervisors --------------------------------------------------------------------------
+
+
+class AlertFrame(TypedDict):
+    type: Literal["alert"]
+    kind: Literal["urgent_burst"]
+    message: str
+    source: str  # the first characters of the source's keyed digest: never an address
+    count: int
+    window_seconds: int
+    topic: str
+
+
+def urgent_burst(source: str, count: int, window_seconds: int, topic: str) -> AlertFrame:
+    """Told to supervisors: one source asked for many urgent conversations in little time
+    (they may be real emergencies, or someone jumping the queue)."""
+    minutes = max(1, window_seconds // 60)
+    return {
+        "type": "alert",
+        "kind": "urgent_burst",
+        "message": (
+            f"{count} demandes urgentes en moins de {minutes} minutes depuis une même "
+            f"connexion (source {source}). Vérifiez s'il s'agit d'un abus de la file."
+        ),
+        "source": source,
+        "count": count,
+        "window_seconds": window_seconds,
+        "topic": topic,
+    }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from chalicelib.chat import outbound
-from chalicelib.chat.errors import Busy
+from chalicelib.chat.errors import Busy, UnknownConnection
 from chalicelib.chat.queue import conversation_view, queue_summary, settle
 from chalicelib.clock import now
 from chalicelib.config import settings
@@ -24,7 +24,7 @@ def _update_officer(
     for _ in range(RETRIES):
         officer = officers.get(officer_id)
         if officer is None:
-            raise Busy("Reconnectez-vous.")
+            raise UnknownConnection()
         try:
             change(officer)
         except ConditionFailed:

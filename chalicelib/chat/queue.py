@@ -17,15 +17,21 @@ from typing import NamedTuple
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.chat import outbound, sockets
-from chalicelib.chat.errors import Busy, OfficerAtCapacity, QueueEmpty
+from chalicelib.chat.errors import (
+    Busy,
+    OfficerAtCapacity,
+    OfficerOffline,
+    QueueEmpty,
+    UnknownConnection,
+)
 from chalicelib.chat.messages import SystemNote, announce
 from chalicelib.clock import now
 from chalicelib.config import settings
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
 from chalicelib.models import queue_events, queue_view
-from chalicelib.models.assignment import Contention, claim
-from chalicelib.models.conversation import Conversation
+from chalicelib.models.assignment import PRIORITY_OVERFLOW, Contention, claim
+from chalicelib.models.conversation import Conversation, is_requeued
 from chalicelib.models.officer import Officer
 from chalicelib.observability import count, logger, metrics
 from chalicelib.stats import counters
@@ -100,6 +106,28 @@ def conversation_view(conversation: Conversation) -> outbound.ConversationView:
     return outbound.conversation_view(conversation, messages)
 
 
+class Exclusions:
+    """Who gave a requeued conversation back (``not_for``, read only for requeued heads, at
+    most ``HEAD`` GetItems), and whether another officer is online (one Query of two ids at
+    most) — the rule: not back to them while someone else is."""
+
+    def __init__(self) -> None:
+        self._not_for: dict[str, str | None] = {}
+        self._others_online: bool | None = None
+
+    def refuses(self, head: Conversation, officer_id: str) -> bool:
+        if not is_requeued(head.queue_sk):
+            return False
+        if head.conversation_id not in self._not_for:
+            fresh = conversations.get(head.conversation_id)
+            self._not_for[head.conversation_id] = fresh.not_for if fresh else None
+        if self._not_for[head.conversation_id] != officer_id:
+            return False
+        if self._others_online is None:
+            self._others_online = any(other != officer_id for other in officers.online_ids(limit=2))
+        return self._others_online
+
+
 @dataclass(frozen=True)
 class Dispatched:
     """What one dispatch did: the (conversation, officer) pairs it assigned, and whether it
@@ -114,22 +142,25 @@ def dispatch(at: float | None = None, rounds: int | None = None) -> Dispatched:
     ``rounds`` assignments at most (default: the request paths' bound, a few).
 
     Urgent lane first, a requeued conversation first within its lane, then the oldest; the
-    officer is the least loaded, then the one assigned longest ago. Each claim is one
-    TransactWrite, safe against any number of concurrent dispatchers: a lost race tries the
-    next head. ``unfinished`` asks for another dispatch soon (the fan-out runs one).
+    officer is the least loaded, then the one assigned longest ago — but a conversation
+    given back to the queue is not offered to the officer who gave it back while another
+    officer is online. Each claim is one TransactWrite, safe against any number of
+    concurrent dispatchers: a lost race tries the next head. ``unfinished`` asks for another
+    dispatch soon (the fan-out runs one).
     """
     at = now() if at is None else at
     rounds = settings().dispatch_rounds if rounds is None else rounds
     assigned: list[tuple[str, str]] = []
+    exclusions = Exclusions()
     for _ in range(rounds):
         heads = conversations.waiting(limit=HEAD)
         candidates = officers.available(limit=HEAD) if heads else []
         if not heads or not candidates:
             return Dispatched(assigned, unfinished=False)
-        attempt = _assign_one(heads, candidates, at)
+        attempt = _assign_one(heads, candidates, exclusions, at)
         if not attempt.able:
-            # Every officer the index offers is gone or full by now: nothing to do until
-            # one comes back (their return, or the sweeper, settles the queue again).
+            # Every officer the index offers is gone, full or refused by now: nothing to do
+            # until one comes back (their return, or the sweeper, settles the queue again).
             return Dispatched(assigned, unfinished=False)
         if attempt.pair:
             assigned.append(attempt.pair)
@@ -141,8 +172,10 @@ class _Attempt(NamedTuple):
     able: bool  # False: no officer the index offered could take a conversation
 
 
-def _assign_one(heads: list[Conversation], candidates: list[Officer], at: float) -> _Attempt:
-    """One claim: the first head, for the first officer able to take it."""
+def _assign_one(
+    heads: list[Conversation], candidates: list[Officer], exclusions: Exclusions, at: float
+) -> _Attempt:
+    """One claim: the first head the first able officer may take."""
     for candidate in candidates:
         officer = officers.get(candidate.officer_id)
         if (
@@ -152,16 +185,22 @@ def _assign_one(heads: list[Conversation], candidates: list[Officer], at: float)
             or int(officer.active_count) >= int(officer.capacity)
         ):
             continue  # the index is behind this officer's state
+        lost = False
         for head in heads:
+            if exclusions.refuses(head, officer.officer_id):
+                continue
             try:
                 claim(head.conversation_id, officer, at, manual=False)
             except Contention as contention:
                 if contention.conversation_changed:
+                    lost = True
                     continue  # taken meanwhile: try the next one
                 return _Attempt(None, able=True)  # the officer changed: read again
             after_assignment(head.conversation_id, officer, at)
             return _Attempt((head.conversation_id, officer.officer_id), able=True)
-        return _Attempt(None, able=True)  # every head was taken meanwhile
+        if lost:
+            return _Attempt(None, able=True)  # the heads were taken meanwhile: read again
+        # Every head is one this officer gave back: the next officer may take it.
     return _Attempt(None, able=False)
 
 
@@ -169,28 +208,41 @@ def settle(reason: str | None, at: float | None = None) -> Dispatched:
     """After a change that may bring a citizen or free a slot: assign (a bounded dispatch),
     then send one queue event when the queue changed (``reason``), when something was
     assigned, or when the dispatch left work: the fan-out tells every waiting citizen and
-    dispatches again, so a free slot never waits for the minute sweeper."""
+    the officers present, and dispatches again, so a free slot never waits for the minute
+    sweeper."""
     dispatched = dispatch(at)
     if reason or dispatched.assigned or dispatched.unfinished:
         changed(reason or ("assigned" if dispatched.assigned else "dispatch"))
     return dispatched
 
 
-def take_next(officer_id: str, at: float | None = None) -> str:
-    """An officer takes the head of the queue ("prendre la suivante")."""
+def take_next(officer_id: str, at: float | None = None, *, priority: bool = False) -> str:
+    """An officer takes the head of the queue (« prendre la suivante »); with ``priority``
+    (« prendre en priorité »), the first urgent conversation, even at capacity (one above
+    it at most: docs/protocol.md)."""
     at = now() if at is None else at
+    exclusions = Exclusions()
     for _ in range(TAKE_ROUNDS):
         officer = officers.get(officer_id)
-        if officer is None or officer.status == "offline":
-            raise Busy("Passez d'abord en ligne ou en pause.")
-        if int(officer.active_count) >= int(officer.capacity):
+        if officer is None:
+            raise UnknownConnection()
+        if officer.status == "offline":
+            raise OfficerOffline()
+        room = int(officer.capacity) + (PRIORITY_OVERFLOW if priority else 0)
+        if int(officer.active_count) >= room:
             raise OfficerAtCapacity()
+        # The urgent lane comes first in the index: its urgent ones are among the heads.
         heads = conversations.waiting(limit=HEAD)
+        if priority:
+            heads = [head for head in heads if head.urgent]
+        heads = [head for head in heads if not exclusions.refuses(head, officer_id)]
         if not heads:
+            if priority:
+                raise QueueEmpty("Aucune conversation urgente n'attend.")
             raise QueueEmpty()
         for head in heads:
             try:
-                claim(head.conversation_id, officer, at, manual=True)
+                claim(head.conversation_id, officer, at, manual=True, priority=priority)
             except Contention as contention:
                 if contention.conversation_changed:
                     continue
@@ -207,7 +259,8 @@ def take_next(officer_id: str, at: float | None = None) -> str:
 
 def queue_summary() -> outbound.QueueStateFrame:
     """What officers see of the queue: count, urgent count, oldest wait, the first 50 — as
-    the fan-out last read it (one GetItem, whatever the number of waiting citizens)."""
+    the fan-out last read it (one GetItem, whatever the number of waiting citizens); each of
+    the first 50 with the first words of its first message."""
     view = queue_view.read()
     at = now()
     if view is None:
@@ -217,17 +270,22 @@ def queue_summary() -> outbound.QueueStateFrame:
         waiting=int(view.waiting),
         urgent=int(view.urgent),
         oldest_wait_seconds=max(0, int(at - float(oldest))) if oldest is not None else 0,
-        items=[
-            {
-                "conversation_id": str(item["conversation_id"]),
-                "topic": str(item["topic"]),
-                "urgent": bool(item["urgent"]),
-                "waiting_seconds": max(0, int(at - float(item["enqueued_at"]))),
-            }
-            for item in view.head_list()
-        ],
+        items=[_queue_item(item, at) for item in view.head_list()],
         version=int(view.published),
     )
+
+
+def _queue_item(item: dict[str, object], at: float) -> outbound.QueueItem:
+    """One conversation of the published head, as the console lists it."""
+    shown: outbound.QueueItem = {
+        "conversation_id": str(item["conversation_id"]),
+        "topic": str(item["topic"]),
+        "urgent": bool(item["urgent"]),
+        "waiting_seconds": max(0, int(at - float(str(item["enqueued_at"])))),
+    }
+    if item.get("preview"):
+        shown["preview"] = str(item["preview"])
+    return shown
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.chat.errors import ConversationNotFound
+from chalicelib.auth import OfficerIdentity
+from chalicelib.chat.errors import AlreadyReported, ConversationNotFound, NotAboutDrugs
 from chalicelib.chat.queue import estimate_seconds, queue_now
-from chalicelib.clock import day_of
+from chalicelib.clock import day_of, now
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
+from chalicelib.models.conversation import Conversation
 from chalicelib.models.cursor import KeyType, decode_cursor, encode_cursor
 
 # The key of a page of the ``by_day`` index: the table's key and the index's.
@@ -36,11 +38,26 @@ def public_status() -> dict[str, Any]:
     }
 
 
-def conversations_of_day(day: str | None, limit: int, cursor: str | None) -> dict[str, Any]:
+def handled_by(conversation: Conversation, officer_id: str) -> bool:
+    """Whether ``officer_id`` holds or held the conversation (its holder, or in its history)."""
+    if conversation.officer_id == officer_id:
+        return True
+    return any(
+        officer_id in (event.get("officer"), event.get("to"))
+        for event in conversation.history_list()
+    )
+
+
+def conversations_of_day(
+    day: str | None, limit: int, cursor: str | None, reader: str | None = None
+) -> dict[str, Any]:
     """A page of the conversations created on ``day`` (default today), newest first.
 
-    ``cursor`` is the ``next`` of the previous page of the same day; one that is
-    not raises CursorError (422 on ``next``).
+    ``reader``: an officer who is not a supervisor sees only the conversations they
+    hold or closed last (``officer_id`` of the ``by_day`` projection); a page may then be
+    shorter than ``limit`` while ``next`` says more may follow. ``cursor`` is the ``next``
+    of the previous page of the same day; one that is not raises CursorError (422 on
+    ``next``).
     """
     day = day or day_of()
     scope = f"conversations.by_day|{day}"
@@ -63,18 +80,22 @@ def conversations_of_day(day: str | None, limit: int, cursor: str | None) -> dic
                 "messages": int(c.last_seq or 0),
             }
             for c in items
+            if reader is None or c.officer_id == reader
         ],
         "next": encode_cursor(last, scope) if last else None,
     }
 
 
-def conversation_file(conversation_id: str, after: int, limit: int) -> dict[str, Any]:
+def conversation_file(
+    conversation_id: str, after: int, limit: int, reader: str | None = None
+) -> dict[str, Any]:
     """One conversation and a page of its messages after sequence ``after``; or
-    ConversationNotFound."""
+    ConversationNotFound — also for a ``reader`` (an officer who is not a supervisor) who
+    never held it (no hint that it exists)."""
     conversation = (
         conversations.get(conversation_id) if len(conversation_id) <= MAX_CONVERSATION_ID else None
     )
-    if conversation is None:
+    if conversation is None or (reader is not None and not handled_by(conversation, reader)):
         raise ConversationNotFound()
     page, more = conversations.message_page(conversation_id, after, limit)
     return {
@@ -101,6 +122,32 @@ def conversation_file(conversation_id: str, after: int, limit: int) -> dict[str,
         ],
         "next_after": int(page[-1].seq) if more and page else None,
     }
+
+
+REPORTED = "reported"
+
+
+def check_reportable(conversation_id: str, officer: OfficerIdentity) -> None:
+    """A point_de_deal report may be filed from this conversation by this officer: one they
+    handled (any, for a supervisor), on `stupefiants`, not reported yet; else the refusal."""
+    conversation = (
+        conversations.get(conversation_id) if len(conversation_id) <= MAX_CONVERSATION_ID else None
+    )
+    if conversation is None or (
+        not officer.is_supervisor and not handled_by(conversation, officer.officer_id)
+    ):
+        raise ConversationNotFound()
+    if conversation.topic != "stupefiants":
+        raise NotAboutDrugs()
+    if any(event.get("event") == REPORTED for event in conversation.history_list()):
+        raise AlreadyReported()
+
+
+def mark_reported(conversation_id: str, officer_id: str, report_id: str) -> None:
+    """Link the conversation to the report filed from it (in its history: officers only)."""
+    conversations.add_history(
+        conversation_id, REPORTED, now(), officer=officer_id, report_id=report_id
+    )
 
 
 def colleagues() -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.fields import Answer, Body, Link, PageQuery, Query
+from chalicelib.fields import Answer, Body, Link, PageQuery, Query, Text120, Text2000
 from chalicelib.vocabulary import PresenceStatus
 
 DAY = r"^\d{4}-\d{2}-\d{2}$"
@@ -79,6 +79,7 @@ class QueueItem(Answer):
     topic: str
     urgent: bool
     waiting_seconds: int
+    preview: str | None = Field(None, description="Les premiers mots du premier message.")
 
 
 class QueueState(Answer):
@@ -102,8 +103,8 @@ class OfficerList(Answer):
 
 
 class CannedIn(Body):
-    title: str = Field(min_length=1, max_length=120)
-    text: str = Field(min_length=1, max_length=2000)
+    title: Text120
+    text: Text2000
     link: Link | None = None
 
 
@@ -158,9 +159,46 @@ class NowFigures(Answer):
     officers_online: int
 
 
+class HourSeries(Answer):
+    started: list[float] = Field(description="24 valeurs, de 0 h à 23 h (heure de Paris).")
+    assigned: list[float] = Field(description="Conversations prises par un policier, par heure.")
+
+
+class HourFigures(Answer):
+    day: str = Field(description="Le jour de l'unité (heure de Paris), YYYY-MM-DD.")
+    today: HourSeries
+    four_weeks: HourSeries = Field(description="Moyenne par jour des 28 jours précédents.")
+
+
 class ChatDashboard(Answer):
     keep_nulls = True
 
     days: list[DayFigures]
     totals: Totals
     now: NowFigures
+    hours: HourFigures
+
+
+class OfficerNow(Answer):
+    keep_nulls = True
+
+    officer_id: str
+    name: str
+    status: PresenceStatus
+    connected: bool = Field(description="Au moins une console ouverte.")
+    active_count: int
+    capacity: int
+    longest_reply_wait_seconds: int | None = Field(
+        None, description="La plus longue attente d'une réponse parmi ses conversations."
+    )
+
+
+class OfficersNow(Answer):
+    keep_nulls = True
+
+    items: list[OfficerNow]
+
+
+class ReportFromChat(Answer):
+    report_id: str
+    conversation_id: str

@@ -68,6 +68,16 @@ def to_officer(
     return delivered
 
 
+def to_supervisors(frame: Mapping[str, Any]) -> int:
+    """Send to the consoles of supervisors online or away; returns how many got it."""
+    delivered = 0
+    for officer_id in officers.with_presence():
+        officer = officers.get(officer_id)
+        if officer is not None and officer.supervisor:
+            delivered += to_officer(officer_id, frame, known=officer)
+    return delivered
+
+
 def officer_connected(identity: OfficerIdentity, connection_id: str, endpoint: str) -> None:
     """An officer's console socket opened: record it (the officer is no longer 'gone')."""
     officers.attach_socket(
@@ -77,6 +87,8 @@ def officer_connected(identity: OfficerIdentity, connection_id: str, endpoint: s
         endpoint,
         settings().officer_capacity_default,
         now(),
+        display_name=identity.name,
+        supervisor=identity.is_supervisor,
     )
 
 

@@ -16,6 +16,10 @@ from chalicelib.models.base import ConditionFailed, cancelled_on_condition, tran
 from chalicelib.models.conversation import Conversation, history_action, queue_key
 from chalicelib.models.officer import Officer, availability_actions
 
+# « Prendre en priorité »: how many conversations above their capacity an officer may hold
+# for urgent ones (docs/protocol.md).
+PRIORITY_OVERFLOW = 1
+
 
 class Contention(ConditionFailed):
     """A condition failed: ``conversation`` and/or ``officers`` changed meanwhile."""
@@ -46,10 +50,19 @@ def _load_actions(officer: Officer, new_count: int, at: float, *, assigned: bool
     )
 
 
-def claim(conversation_id: str, officer: Officer, at: float, *, manual: bool) -> None:
-    """Give a waiting conversation to an officer with free capacity."""
+def claim(
+    conversation_id: str, officer: Officer, at: float, *, manual: bool, priority: bool = False
+) -> None:
+    """Give a waiting conversation to an officer with free capacity.
+
+    ``priority`` (« prendre en priorité »): only an urgent conversation, and the officer may
+    hold one more than their capacity for it (never two more)."""
     count = int(officer.active_count)
-    officer_condition = (Officer.active_count == count) & (Officer.capacity > count)
+    overflow = PRIORITY_OVERFLOW if priority else 0
+    officer_condition = (Officer.active_count == count) & (Officer.capacity > count - overflow)
+    conversation_condition = Conversation.status == "waiting"
+    if priority:
+        conversation_condition &= Conversation.urgent == True  # noqa: E712 - a condition
     if manual:
         officer_condition &= Officer.status != "offline"
     else:
@@ -68,9 +81,16 @@ def claim(conversation_id: str, officer: Officer, at: float, *, manual: bool) ->
                     Conversation.first_assigned_at.set(Conversation.first_assigned_at | at),
                     Conversation.queue_pk.remove(),
                     Conversation.queue_sk.remove(),
-                    history_action("assigned", at, officer=officer.officer_id, manual=manual),
+                    Conversation.not_for.remove(),
+                    history_action(
+                        "assigned",
+                        at,
+                        officer=officer.officer_id,
+                        manual=manual,
+                        priority=priority or None,
+                    ),
                 ],
-                condition=Conversation.status == "waiting",
+                condition=conversation_condition,
             )
             tx.update(
                 officer,
@@ -122,9 +142,19 @@ def close(
     )
 
 
-def requeue(conversation: Conversation, officer: Officer, at: float, *, reason: str) -> None:
+def requeue(
+    conversation: Conversation,
+    officer: Officer,
+    at: float,
+    *,
+    reason: str,
+    note: str | None = None,
+    not_for: str | None = None,
+) -> None:
     """Put an active conversation back in the queue, at the head of its own lane (after the
-    urgent ones when it is not urgent), and free the officer's slot."""
+    urgent ones when it is not urgent), and free the officer's slot; ``note``, for the next
+    officer only, is kept in its history with the name of who wrote it; ``not_for``: the
+    officer it is not offered to while another is online."""
     cid = conversation.conversation_id
     key = queue_key(
         urgent=bool(conversation.urgent),
@@ -144,13 +174,24 @@ def requeue(conversation: Conversation, officer: Officer, at: float, *, reason: 
             Conversation.officer_name.remove(),
             Conversation.active_officer.remove(),
             Conversation.assigned_at.remove(),
-            history_action("requeued", at, officer=officer.officer_id, reason=reason),
+            Conversation.not_for.set(not_for) if not_for else Conversation.not_for.remove(),
+            history_action(
+                "requeued",
+                at,
+                officer=officer.officer_id,
+                reason=reason,
+                note=note,
+                by_name=officer.shown_name if note else None,
+            ),
         ],
     )
 
 
-def transfer(conversation_id: str, source: Officer, target: Officer, at: float) -> None:
-    """Move an active conversation from one officer to another with free capacity."""
+def transfer(
+    conversation_id: str, source: Officer, target: Officer, at: float, note: str | None = None
+) -> None:
+    """Move an active conversation from one officer to another with free capacity (``note``:
+    see :func:`requeue`)."""
     source_count, target_count = int(source.active_count), int(target.active_count)
     try:
         with transaction() as tx:
@@ -162,7 +203,12 @@ def transfer(conversation_id: str, source: Officer, target: Officer, at: float) 
                     Conversation.active_officer.set(target.officer_id),
                     Conversation.assigned_at.set(at),
                     history_action(
-                        "transferred", at, officer=source.officer_id, to=target.officer_id
+                        "transferred",
+                        at,
+                        officer=source.officer_id,
+                        to=target.officer_id,
+                        note=note,
+                        by_name=source.shown_name if note else None,
                     ),
                 ],
                 condition=(Conversation.status == "active")

@@ -22,6 +22,9 @@ class Connection(Model):
     kind = UnicodeAttribute()
     officer_id = UnicodeAttribute(null=True)
     conversation_id = UnicodeAttribute(null=True)
+    # A citizen socket's source: a keyed digest of the client address (chalicelib/keys.py),
+    # what the chat's per-source limits count. Never the address itself.
+    source = UnicodeAttribute(null=True)
     domain_name = UnicodeAttribute()
     stage = UnicodeAttribute()
     connected_at = NumberAttribute()
@@ -34,6 +37,7 @@ def save_connection(
     domain_name: str,
     stage: str,
     officer_id: str | None = None,
+    source: str | None = None,
 ) -> Connection:
     """Store a new connection with its TTL (API Gateway closes it after 2 h)."""
     at = now()
@@ -41,6 +45,7 @@ def save_connection(
         connection_id,
         kind=kind,
         officer_id=officer_id,
+        source=source,
         domain_name=domain_name,
         stage=stage,
         connected_at=int(at),

@@ -132,6 +132,12 @@ class Conversation(Model):
     rate_count = NumberAttribute(default=0)
     typing_citizen_at = NumberAttribute(default=0)
     typing_officer_at = NumberAttribute(default=0)
+    # The citizen's first message not answered yet (removed when the officer writes).
+    awaiting_since = NumberAttribute(null=True)
+    # The first words of the first message, for the officers' view of the queue.
+    preview = UnicodeAttribute(null=True)
+    # Given back to the queue by this officer: not offered to them while another is online.
+    not_for = UnicodeAttribute(null=True)
     history = ListAttribute(of=MapAttribute, default=list)
     ttl = NumberAttribute()
 
@@ -215,6 +221,15 @@ def history_action(kind: str, at: float, **fields: Any) -> Action:
     return Conversation.history.set(Conversation.history.append([event]))
 
 
+def add_history(conversation_id: str, kind: str, at: float, **fields: Any) -> None:
+    """Append one event to an existing conversation's history."""
+    with refused_on_condition():
+        Conversation(conversation_id).update(
+            actions=[history_action(kind, at, **fields)],
+            condition=Conversation.conversation_id.exists(),
+        )
+
+
 def create(conversation: Conversation) -> None:
     """Store a new conversation (fails if the id exists)."""
     conversation.save(condition=Conversation.conversation_id.does_not_exist())
@@ -281,13 +296,17 @@ def allocate_seq(
     if officer_id is not None:
         base &= Conversation.officer_id == officer_id
         with refused_on_condition():
-            conversation.update(actions=[Conversation.last_seq.add(1)], condition=base)
+            conversation.update(
+                actions=[Conversation.last_seq.add(1), Conversation.awaiting_since.remove()],
+                condition=base,
+            )
         return conversation
     window = int(at // 60)
     limit = rate_limit or 1_000_000
+    awaiting = Conversation.awaiting_since.set(Conversation.awaiting_since | at)
     try:
         conversation.update(
-            actions=[Conversation.last_seq.add(1), Conversation.rate_count.add(1)],
+            actions=[Conversation.last_seq.add(1), Conversation.rate_count.add(1), awaiting],
             condition=base
             & (Conversation.rate_window == window)
             & (Conversation.rate_count < limit),
@@ -299,6 +318,7 @@ def allocate_seq(
                     Conversation.last_seq.add(1),
                     Conversation.rate_window.set(window),
                     Conversation.rate_count.set(1),
+                    awaiting,
                 ],
                 condition=base & (Conversation.rate_window != window),
             )
@@ -406,6 +426,19 @@ def joining() -> list[Conversation]:
     """Conversations created but not yet in the queue (a join still being answered, or one
     whose Lambda stopped between the two writes: the sweeper queues those)."""
     return list(Conversation.queue.query(JOINING_PK))
+
+
+def previews(conversation_ids: list[str]) -> dict[str, str]:
+    """The ``preview`` of each conversation (one BatchGetItem of at most 100 keys, only that
+    attribute): the queue index does not project it."""
+    found: dict[str, str] = {}
+    ids = list(dict.fromkeys(conversation_ids))[:100]
+    if not ids:
+        return found
+    for item in Conversation.batch_get(ids, attributes_to_get=["conversation_id", "preview"]):
+        if item.preview:
+            found[item.conversation_id] = str(item.preview)
+    return found
 
 
 def active_of(officer_id: str) -> list[Conversation]:

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import size
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
@@ -60,6 +65,9 @@ class Officer(Model):
 
     officer_id = UnicodeAttribute(hash_key=True)
     username = UnicodeAttribute()
+    display_name = UnicodeAttribute(null=True)  # Cognito's `name`, from the console's id token
+    # In the supervisors group, as the token of their last console socket said.
+    supervisor = BooleanAttribute(default=False)
     status = UnicodeAttribute(default="offline")  # online | away | offline
     capacity = NumberAttribute(default=4)
     active_count = NumberAttribute(default=0)
@@ -76,6 +84,11 @@ class Officer(Model):
     presence = PresenceIndex()
     available = AvailableIndex()
     gone = GoneIndex()
+
+    @property
+    def shown_name(self) -> str:
+        """How colleagues see this officer: the display name, else the username."""
+        return str(self.display_name or self.username)
 
     def sockets(self) -> dict[str, str]:
         """The officer's open console sockets: connection id -> ``domainName|stage``."""
@@ -140,6 +153,9 @@ def attach_socket(
     endpoint: str,
     default_capacity: int,
     at: float,
+    *,
+    display_name: str = "",
+    supervisor: bool = False,
 ) -> Officer:
     """Record an officer socket (creating the officer on first sight); clears ``gone``."""
     officer = Officer(officer_id)
@@ -164,6 +180,8 @@ def attach_socket(
     officer.update(
         actions=[
             Officer.username.set(username),
+            *([Officer.display_name.set(display_name)] if display_name else []),
+            Officer.supervisor.set(supervisor),
             Officer.capacity.set(Officer.capacity | default_capacity),
             Officer.active_count.set(Officer.active_count | 0),
             Officer.last_assigned_at.set(Officer.last_assigned_at | 0),
@@ -294,6 +312,12 @@ def online_capacity() -> tuple[int, int]:
         return 0, 0
     found = Officer.batch_get(ids, attributes_to_get=["officer_id", "capacity"])
     return len(ids), sum(int(officer.capacity) for officer in found)
+
+
+def online_ids(limit: int | None = None) -> list[str]:
+    """Ids of officers online (one Query of the keys-only ``presence`` index; ``limit``
+    bounds it where only "anyone else?" matters)."""
+    return [item.officer_id for item in Officer.presence.query("online", limit=limit)]
 
 
 def with_presence() -> list[str]:

@@ -88,6 +88,8 @@ class ReportItem(_Indexed):
     tracking_hash = UnicodeAttribute()
     spot_id = UnicodeAttribute()
     photo_slots = NumberAttribute(default=0)
+    # Filed by an officer from this chat conversation (docs/reports.md).
+    conversation_id = UnicodeAttribute(null=True)
 
 
 @register("reports")

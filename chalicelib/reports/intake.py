@@ -175,8 +175,16 @@ def submit(
     )
 
 
-def _create(report: ReportInput) -> tuple[str, str, str]:
-    """Store a new report (and count it on its spot); returns id, secret and time."""
+def file_for_officer(report: ReportInput, conversation_id: str) -> str:
+    """A report an officer files from a chat conversation (no tracking code: nobody outside
+    follows it); returns its id. It enters the triage queue like any other."""
+    report_id, _secret, _received = _create(report, conversation_id)
+    return report_id
+
+
+def _create(report: ReportInput, conversation_id: str | None = None) -> tuple[str, str, str]:
+    """Store a new report (and count it on its spot); returns id, secret and time.
+    ``conversation_id``: filed by an officer from that chat conversation."""
     conf = settings()
     at = now()
     received_at = iso_time(at)
@@ -252,6 +260,7 @@ def _create(report: ReportInput) -> tuple[str, str, str]:
             tracking_hash=hash_secret(secret),
             spot_id=spot.spot_id,
             photo_slots=0,
+            conversation_id=conversation_id,
             ttl=ttl,
             row=row,
             spot_pk=spot.spot_id,

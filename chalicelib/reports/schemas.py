@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, RootModel, field_validator
+from pydantic import BeforeValidator, ConfigDict, Field, RootModel, field_validator
 
 from chalicelib.fields import (
     POSTCODE_PATTERN,
@@ -26,10 +26,10 @@ from chalicelib.fields import (
     Text500,
     Text1000,
     Text5000,
-    Whole,
     absent,
     check_date,
     distinct,
+    integral,
     optional_parameter,
     validate,
 )
@@ -83,8 +83,14 @@ class ContactIn(Body):
     reach: ContactText
 
 
+# Bounds before the validator that reads 4.0 as 4: after it (or on ``X | None``) pydantic
+# publishes them as ``ge``/``le``, which JSON Schema does not know — the bounds were lost.
+Up500 = Annotated[int, Field(ge=1, le=500), BeforeValidator(integral)]
+Up200 = Annotated[int, Field(ge=1, le=200), BeforeValidator(integral)]
+
+
 class DealDetails(Body):
-    people_count: Whole | None = Field(None, ge=1, le=500, description="Nombre de personnes.")
+    people_count: Up500 | None = Field(None, description="Nombre de personnes.")
     lookouts: bool | None = Field(None, description="Présence de guetteurs.")
     vehicles: Text500 | None = Field(None, description="Véhicules utilisés.")
     place_type: Literal["rue", "hall_immeuble", "parking", "parc", "commerce", "autre"] | None = (
@@ -93,7 +99,7 @@ class DealDetails(Body):
 
 
 class RodeoDetails(Body):
-    vehicle_count: Whole | None = Field(None, ge=1, le=200)
+    vehicle_count: Up200 | None = None
     vehicle_types: list[Literal["moto", "quad", "scooter", "voiture", "autre"]] = Field(
         default_factory=list, max_length=5, json_schema_extra={"uniqueItems": True}
     )
@@ -106,7 +112,7 @@ class RodeoDetails(Body):
 
 class AnimalDetails(Body):
     animal_type: Literal["chien", "chat", "cheval", "animal_de_ferme", "autre"] | None = None
-    animal_count: Whole | None = Field(None, ge=1, le=500)
+    animal_count: Up500 | None = None
     immediate_danger: bool | None = Field(None, description="L'animal est-il en danger immédiat ?")
 
 
@@ -309,6 +315,9 @@ class ReportDetail(ReportSummary):
     photos: list[PhotoView]
     contact: ContactOut | None = None
     history: list[HistoryEntry]
+    conversation_id: str | None = Field(
+        None, description="Créé par un policier depuis cette conversation du chat."
+    )
 
 
 class StatusChangeIn(Body):

@@ -146,6 +146,7 @@ def report_detail(report_id: str) -> dict[str, Any]:
         "details": report.details,
         "photos": [view for view in map(photos.officer_view, found.photos) if view is not None],
         "history": [history_entry(event) for event in found.events],
+        "conversation_id": report.conversation_id,
     }
     if found.contact is not None:
         detail["contact"] = {

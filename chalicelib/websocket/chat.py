@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.chat import lifecycle, outbound, presence, queue, relay
+from chalicelib.chat import lifecycle, limits, outbound, presence, queue, relay
 from chalicelib.chat.errors import (
     AlreadyJoined,
     CitizensOnly,
     ConversationNotFound,
     NotJoined,
     OfficersOnly,
+    UnknownConnection,
 )
-from chalicelib.errors import DomainError, InvalidInput
+from chalicelib.errors import InvalidInput
 from chalicelib.websocket.edge import Socket
 from chalicelib.websocket.outbound import pong
 
@@ -39,11 +40,6 @@ if TYPE_CHECKING:
     from chalicelib.models.conversation import Message
 
 HISTORY_FRAME_BYTES = 48 * 1024
-
-
-class UnknownConnection(DomainError):
-    code = "unknown_connection"
-    default_message = "Connexion inconnue ou expirée. Reconnectez-vous."
 
 
 def _connection(socket: Socket) -> Connection:
@@ -139,9 +135,19 @@ def on_join(socket: Socket, parsed: Join) -> None:
     connection = _citizen(socket)
     if connection.conversation_id:
         raise AlreadyJoined()
-    joined = lifecycle.join(
-        socket.connection_id, socket.endpoint, parsed.topic, parsed.text, parsed.client_id
+    # Per-source limits (chalicelib/chat/limits.py): a socket stored before sources were
+    # recorded counts as its own source.
+    admission = limits.admit_join(
+        connection.source or f"socket:{socket.connection_id}", parsed.topic, parsed.text
     )
+    try:
+        joined = lifecycle.join(
+            socket.connection_id, socket.endpoint, parsed.topic, parsed.text, parsed.client_id
+        )
+    except Exception:
+        limits.release(admission)
+        raise
+    limits.joined(admission, joined.conversation.conversation_id)
     conversation = joined.conversation
     # `joined` first: the conversation enters the queue (where it can be assigned, and
     # told its position) only once the citizen has been answered.
@@ -194,7 +200,7 @@ def on_presence(socket: Socket, parsed: Presence) -> None:
 
 
 def on_take_next(socket: Socket, parsed: TakeNext) -> None:
-    conversation_id = queue.take_next(_officer(socket))
+    conversation_id = queue.take_next(_officer(socket), priority=parsed.priority)
     socket.reply(outbound.taken(conversation_id, parsed.ref))
 
 
@@ -208,5 +214,7 @@ def on_close(socket: Socket, parsed: Close) -> None:
 
 def on_transfer(socket: Socket, parsed: Transfer) -> None:
     officer_id = _officer(socket)
-    lifecycle.transfer(parsed.conversation_id, officer_id, parsed.to_officer_id)
-    socket.reply(outbound.ok("transfer", parsed.conversation_id, parsed.ref))
+    alone = lifecycle.transfer(
+        parsed.conversation_id, officer_id, parsed.to_officer_id, note=parsed.note
+    )
+    socket.reply(outbound.ok("transfer", parsed.conversation_id, parsed.ref, alone=alone))

@@ -14,9 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from chalicelib.auth import OfficerIdentity, verify_officer_token
+from chalicelib import jsonbody
+from chalicelib.auth import OfficerIdentity, client_address, verify_officer_token
 from chalicelib.chat import sockets
+from chalicelib.config import settings
 from chalicelib.errors import DomainError, InvalidInput, InvalidJson, from_validation_error
+from chalicelib.keys import MissingSecret, client_digest
 from chalicelib.models.connection import (
     Connection,
     delete_connection,
@@ -31,6 +34,8 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 MAX_FRAME_BYTES = 32 * 1024
+MAX_MESSAGE_BYTES = 128 * 1024  # API Gateway's limit on a message (frames joined)
+MAX_REF_CHARS = 64  # as chalicelib/chat/inbound.py's Frame.ref
 
 
 @dataclass
@@ -96,6 +101,21 @@ def _refusal(status: int, code: str, message: str) -> dict[str, Any]:
     return {"statusCode": status, "body": json.dumps({"error": {"code": code, "message": message}})}
 
 
+def source_of(event: Mapping[str, Any]) -> str:
+    """Where a citizen socket comes from, as the chat's per-source limits count it: a keyed
+    digest of the client address (never the address). The WebSocket API is reached directly
+    (no proxy: ``WEBSOCKET_TRUSTED_PROXY_HOPS`` = 0), so ``X-Forwarded-For`` is only read
+    when a trusted proxy is declared in front of it."""
+    identity = (event.get("requestContext") or {}).get("identity") or {}
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    address = client_address(
+        str(identity.get("sourceIp") or ""),
+        headers.get("x-forwarded-for", ""),
+        settings().websocket_trusted_proxy_hops,
+    )
+    return client_digest("chat-source", address)
+
+
 def on_connect(event: Mapping[str, Any]) -> dict[str, Any]:
     """``$connect``: officers present a valid JWT (``?token=``); citizens connect anonymously."""
     socket = _socket(event)
@@ -110,33 +130,64 @@ def on_connect(event: Mapping[str, Any]) -> dict[str, Any]:
             return {"statusCode": 403, "body": json.dumps({"error": error.payload()})}
     elif role != "citizen":
         return _refusal(400, "invalid_role", "Rôle inconnu : citizen ou officer attendu.")
+    try:
+        source = None if officer else source_of(event)
+    except MissingSecret:
+        logger.exception("client key unavailable: citizen connection refused")
+        return _refusal(500, "internal_error", "Service momentanément indisponible.")
     save_connection(
         socket.connection_id,
         kind="officer" if officer else "citizen",
         domain_name=socket.domain_name,
         stage=socket.stage,
         officer_id=officer.officer_id if officer else None,
+        source=source,
     )
     if officer is not None:
         sockets.officer_connected(officer, socket.connection_id, socket.endpoint)
     return {"statusCode": 200}
 
 
-def parse_frame(body: str | bytes | None, routes: Mapping[str, Route]) -> tuple[Any, FrameHandler]:
-    """Validate a raw frame into its model and find its handler, or raise a DomainError."""
-    from pydantic import ValidationError
-
+def read_frame(body: str | bytes | None) -> dict[str, Any]:
+    """The JSON object of a raw frame (of at most API Gateway's message size), or
+    InvalidJson / InvalidInput (too large)."""
     if body is None:
         raise InvalidJson("Trame vide : un objet JSON est attendu.")
-    raw = body.encode("utf-8") if isinstance(body, str) else body
-    if len(raw) > MAX_FRAME_BYTES:
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    if len(raw) > MAX_MESSAGE_BYTES:
         raise InvalidInput("Trame trop volumineuse.", field="body")
-    try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidJson("Trame illisible : du JSON est attendu.") from error
+    data = jsonbody.decode(raw, "Trame illisible : du JSON est attendu.")
     if not isinstance(data, dict):
         raise InvalidJson("Un objet JSON est attendu.")
+    return data
+
+
+def check_size(body: str | bytes | None) -> None:
+    """Refuse a frame over API Gateway's frame size (once its ``ref`` is known)."""
+    raw = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body or b""
+    if len(raw) > MAX_FRAME_BYTES:
+        raise InvalidInput("Trame trop volumineuse.", field="body")
+
+
+def ref_of(data: Mapping[str, Any]) -> str | None:
+    """The ``ref`` a client put on a frame, as it can be echoed back: a text of at most 64
+    characters (what the frame models accept), even when the rest of the frame is refused."""
+    ref = data.get("ref")
+    if not isinstance(ref, str) or not 0 < len(ref) <= MAX_REF_CHARS:
+        return None
+    try:
+        ref.encode("utf-8")
+    except UnicodeEncodeError:
+        return None  # a lone surrogate: it could not be sent back
+    return ref
+
+
+def validate_frame(
+    data: Mapping[str, Any], routes: Mapping[str, Route]
+) -> tuple[Any, FrameHandler]:
+    """The frame validated by the model of its ``type``, and its handler; or a DomainError."""
+    from pydantic import ValidationError
+
     kind = data.get("type")
     if not isinstance(kind, str) or kind not in routes:
         raise UnknownFrame(field="type")
@@ -147,13 +198,23 @@ def parse_frame(body: str | bytes | None, routes: Mapping[str, Route]) -> tuple[
         raise from_validation_error(error) from error
 
 
+def parse_frame(body: str | bytes | None, routes: Mapping[str, Route]) -> tuple[Any, FrameHandler]:
+    """Validate a raw frame into its model and find its handler, or raise a DomainError."""
+    data = read_frame(body)
+    check_size(body)
+    return validate_frame(data, routes)
+
+
 def on_message(event: Mapping[str, Any], routes: Mapping[str, Route]) -> dict[str, Any]:
-    """``$default``: validate, dispatch, and answer every refusal with an error frame."""
+    """``$default``: read, validate, dispatch; every refusal is an error frame that echoes
+    the frame's ``ref`` — whether the frame was refused when read, validated or handled."""
     socket = _socket(event)
     ref: str | None = None
     try:
-        parsed, handler = parse_frame(event.get("body"), routes)
-        ref = getattr(parsed, "ref", None)
+        data = read_frame(event.get("body"))
+        ref = ref_of(data)
+        check_size(event.get("body"))
+        parsed, handler = validate_frame(data, routes)
         handler(socket, parsed)
     except DomainError as error:
         socket.reply(outbound.error(error, ref))

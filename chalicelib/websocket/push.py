@@ -82,7 +82,9 @@ class Sender:
 
     def post(self, target: Target, frame: Mapping[str, Any]) -> Delivery:
         """Send one frame; never raises."""
-        data = json.dumps(frame, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # "replace": a lone surrogate that slipped into a frame must not make a push raise.
+        text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+        data = text.encode("utf-8", "replace")
         try:
             self._client(self.endpoint_for(target)).post_to_connection(
                 ConnectionId=target.connection_id, Data=data

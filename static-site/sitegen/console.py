@@ -17,6 +17,8 @@ from sitegen import ContentError
 VENDORED: dict[str, str] = {
     "chart.js/dist/chart.umd.min.js": "vendor/chart.umd.min.js",
     "chart.js/LICENSE.md": "vendor/chart.js-LICENSE.md",
+    # QR code of the authenticator enrolment (ES module; MIT licence in its header).
+    "qrcode-generator/dist/qrcode.mjs": "vendor/qrcode.mjs",
 }
 NOT_COPIED = ("node_modules", "package.json", "package-lock.json")
 

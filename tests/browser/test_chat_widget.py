@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_chat_widget_helpers import (
+from tests.browser.chat_pages import (
     CHAT_KEY,
     EXIT_URL,
     SURVEY_KEY,
@@ -29,8 +29,8 @@ from tests.browser.test_chat_widget_helpers import (
     wait_conversation_id,
     watch,
 )
-from tests.conftest import Platform
 from tests.e2e.ws_client import WsClient
+from tests.local_platform import Platform
 
 pytestmark = pytest.mark.browser
 
@@ -42,6 +42,12 @@ def context(browser: Any) -> Iterator[Any]:
     context = new_context(browser)
     yield context
     context.close()
+
+
+@pytest.fixture
+def marker() -> str:
+    """A word of this test's own, to tell its messages apart on the shared platform."""
+    return uuid.uuid4().hex[:8]
 
 
 def start_chat(page: Any, platform: Platform, topic: str | None, text: str) -> str:
@@ -72,13 +78,10 @@ def end_waiting(platform: Platform, conversation_id: str, token: str) -> None:
 
 
 def test_a_whole_conversation_with_an_officer_including_a_reload(
-    local_platform: Platform, context: Any
+    local_platform: Platform, context: Any, page: Any, marker: str
 ) -> None:
     from playwright.sync_api import expect
 
-    page = context.new_page()
-    problems = watch(page)
-    marker = uuid.uuid4().hex[:8]
     first = f"Bonjour, on m'a volé mon vélo ({marker})"
 
     page.goto(f"{local_platform.url}/discuter/?sujet=vol", wait_until="networkidle")
@@ -99,7 +102,9 @@ def test_a_whole_conversation_with_an_officer_including_a_reload(
 
     # Waiting: position and wait, in words; the first message is shown once.
     state = page.locator("[data-chat-state]")
-    expect(state).to_have_text(re.compile(r"Vous êtes \d+(er|e) dans la file\."))
+    expect(state).to_have_text(
+        re.compile(r"Vous êtes en tête de la file\.|\d+ personnes? attend(ent)? avant vous\.")
+    )
     expect(page.locator("[data-chat-log] .message--citoyen .message__texte")).to_have_text(first)
     saved = saved_chat(page)
     assert saved is not None and saved["token"] and saved["conversationId"] == conversation_id
@@ -217,17 +222,14 @@ def test_a_whole_conversation_with_an_officer_including_a_reload(
         page.get_by_role("button", name="Poser une nouvelle question").click()
         expect(page.get_by_role("heading", name="Commencer une conversation")).to_be_visible()
         assert saved_chat(page) is None
-    assert problems == []
+    assert page.problems == []
 
 
 def test_a_message_written_offline_is_sent_once_the_connection_is_back(
-    local_platform: Platform, context: Any
+    local_platform: Platform, context: Any, page: Any, marker: str
 ) -> None:
     from playwright.sync_api import expect
 
-    page = context.new_page()
-    problems = watch(page)
-    marker = uuid.uuid4().hex[:8]
     conversation_id = start_chat(page, local_platform, "escroquerie", f"Arnaque ({marker})")
     with officer(local_platform, "officier3") as police:
         police.take(conversation_id)
@@ -274,7 +276,7 @@ def test_a_message_written_offline_is_sent_once_the_connection_is_back(
         expect(page.locator("[data-chat-closed]")).to_contain_text(
             "Vous avez mis fin à la conversation."
         )
-    assert problems == []
+    assert page.problems == []
 
 
 def set_visibility(page: Any, state: str) -> None:

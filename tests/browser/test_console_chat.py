@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_console_helpers import (
+from tests.browser.console_pages import (
     OFFICER,
     SUPERVISOR,
     Citizen,
@@ -31,7 +31,7 @@ from tests.browser.test_console_helpers import (
     tab,
     take,
 )
-from tests.conftest import Platform
+from tests.local_platform import Platform
 
 pytestmark = pytest.mark.browser
 
@@ -84,7 +84,7 @@ def test_a_whole_conversation_closed_with_an_orientation_is_counted_on_the_dashb
         # officer's own indicator age past the 3 s window first.
         time.sleep(3.2)
         citizen.typing()
-        box.get_by_text("La personne écrit…").wait_for()
+        box.get_by_text("L'usager écrit…").wait_for()
         seq = citizen.say("Hier soir devant la gare, il était attaché.")
         box.get_by_text("Hier soir devant la gare, il était attaché.").wait_for()
         citizen.read(seq)
@@ -359,7 +359,7 @@ def test_canned_response_with_a_link_goes_into_the_reply_and_the_closing_links(
         )
     finally:
         citizen.close()
-        from tests.conftest import http_json
+        from tests.local_platform import http_json
 
         http_json(
             f"{local_platform.url}/api/officer/canned/{canned['id']}",

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_console_helpers import OFFICER, leave_officer_clean, open_console, post_json
-from tests.conftest import Platform
+from tests.browser.console_pages import OFFICER, leave_officer_clean, open_console, post_json
+from tests.local_platform import Platform
 
 pytestmark = pytest.mark.browser
 

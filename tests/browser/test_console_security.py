@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_console_helpers import (
+from tests.browser.console_pages import (
     OFFICER,
     SUPERVISOR,
     XSS,
@@ -29,7 +29,7 @@ from tests.browser.test_console_helpers import (
     set_presence,
     take,
 )
-from tests.conftest import Platform, http_json
+from tests.local_platform import Platform, http_json
 
 pytestmark = pytest.mark.browser
 
@@ -226,3 +226,31 @@ def test_axe_finds_no_violation_on_the_console_pages(
         citizen.close()
         officer.close()
         leave_officer_clean(local_platform, SUPERVISOR)
+
+
+def test_citizen_text_cannot_turn_what_officers_read_round(
+    browser: Any, local_platform: Platform
+) -> None:
+    """Issue 15, finding 8: a right-to-left override in a message reaches the officer
+    stripped, and each message is a direction-isolated box (right-to-left scripts too)."""
+    officer = open_console(browser, local_platform, OFFICER)
+    citizen = Citizen(local_platform, "autre", "Payez \u202e0001\u202c euros sur ce compte")
+    try:
+        set_presence(officer.page, "away")
+        take(officer.page, citizen.conversation_id)
+        box = panel(officer.page, citizen.conversation_id)
+        citizen.say("شكرا \u2067mixed\u2069 لكم")
+        first = box.locator("li.message .text", has_text="Payez")
+        first.wait_for()
+        assert first.inner_text() == "Payez 0001 euros sur ce compte"
+        arabic = box.locator("li.message .text", has_text="mixed")
+        arabic.wait_for()
+        assert "\u2067" not in arabic.inner_text()
+        for text in (first, arabic):
+            assert text.get_attribute("dir") == "auto"
+            assert text.evaluate("n => getComputedStyle(n).unicodeBidi") == "plaintext"
+        assert officer.errors == []
+    finally:
+        citizen.close()
+        officer.close()
+        leave_officer_clean(local_platform, OFFICER)

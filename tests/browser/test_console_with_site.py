@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_console_helpers import (
+from tests.browser.console_pages import (
     OFFICER,
     SUPERVISOR,
     leave_officer_clean,
@@ -22,7 +22,7 @@ from tests.browser.test_console_helpers import (
     tab,
     take,
 )
-from tests.conftest import Platform
+from tests.local_platform import Platform
 
 pytestmark = pytest.mark.browser
 
@@ -80,8 +80,13 @@ def test_citizen_on_the_site_and_officer_on_the_console_then_survey_and_dashboar
         take(page, conversation_id)
         box = panel(page, conversation_id)
         box.get_by_text(first).wait_for()
-        box.locator("textarea.reply").fill("Avez-vous le numéro de série (bicycode) du vélo ?")
-        box.locator("textarea.reply").press("Enter")
+        # Typed key by key, as an officer would, right after « Prendre la suivante »: the
+        # reply box has the focus as soon as the conversation's tab is there (it used to get
+        # it one frame later, after `taken`, so the first keys went to the button — a space
+        # there takes another conversation — and the citizen got a truncated message).
+        assert page.evaluate("document.activeElement.id") == f"reply-{conversation_id}"
+        page.keyboard.type("Avez-vous le numéro de série (bicycode) du vélo ?")
+        page.keyboard.press("Enter")
         box.locator("li.from-officer[data-seq]").wait_for()
         citizen.locator("[data-chat-log]").get_by_text(
             "Avez-vous le numéro de série (bicycode) du vélo ?"

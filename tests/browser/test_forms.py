@@ -14,14 +14,13 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_chat_widget_helpers import (
+from tests.browser.chat_pages import (
     SURVEY_KEY,
     axe_violations,
     officer,
-    watch,
 )
-from tests.conftest import Platform
 from tests.e2e.ws_client import WsClient
+from tests.local_platform import Platform
 
 pytestmark = pytest.mark.browser
 
@@ -42,13 +41,6 @@ def context(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.fixture
-def page(context: Any) -> Any:
-    tab = context.new_page()
-    tab.problems = watch(tab)
-    return tab
-
-
 def png(width: int = 40, height: int = 30) -> bytes:
     from PIL import Image
 
@@ -62,6 +54,18 @@ def error_next_to(page: Any, field: str) -> str:
     group = f'.champ[data-field="{field}"]'
     line = page.locator(f"{group} > .champ__erreur, {group} > fieldset > .champ__erreur").first
     return str(line.text_content()).strip()
+
+
+def sent_empty(page: Any, url: str, button: str) -> Any:
+    """Open the form at ``url`` and press ``button`` with nothing filled in: the summary of
+    errors, which must take the focus."""
+    from playwright.sync_api import expect
+
+    page.goto(url, wait_until="networkidle")
+    page.get_by_role("button", name=button).click()
+    summary = page.locator(".resume-erreurs")
+    expect(summary).to_be_focused()
+    return summary
 
 
 def summary_messages(page: Any) -> list[str]:
@@ -154,10 +158,9 @@ def test_a_report_with_errors_shows_them_next_to_the_fields(
 ) -> None:
     from playwright.sync_api import expect
 
-    page.goto(f"{local_platform.url}/signaler/point-de-deal/", wait_until="networkidle")
-    page.get_by_role("button", name="Envoyer le signalement").click()
-    summary = page.locator(".resume-erreurs")
-    expect(summary).to_be_focused()
+    summary = sent_empty(
+        page, f"{local_platform.url}/signaler/point-de-deal/", "Envoyer le signalement"
+    )
     expect(summary.get_by_role("heading")).to_have_text("Il y a un problème")
     assert summary_messages(page) == [
         "Indiquez l'adresse ou le lieu.",
@@ -273,9 +276,7 @@ def test_tracking_an_unknown_code_says_so_next_to_the_field(
 ) -> None:
     from playwright.sync_api import expect
 
-    page.goto(f"{local_platform.url}/signaler/suivi/", wait_until="networkidle")
-    page.get_by_role("button", name="Voir l'état du signalement").click()
-    expect(page.locator(".resume-erreurs")).to_be_focused()
+    sent_empty(page, f"{local_platform.url}/signaler/suivi/", "Voir l'état du signalement")
     assert summary_messages(page) == ["Indiquez votre code de suivi."]
     page.get_by_label("Code de suivi", exact=True).fill("ABC")
     page.get_by_role("button", name="Voir l'état du signalement").click()

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Platform
+from tests.local_platform import Platform
 
 pytestmark = pytest.mark.browser
 

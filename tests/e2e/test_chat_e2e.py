@@ -14,21 +14,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Platform, start_platform, stop_platform
+from chalicelib import vocabulary
 from tests.e2e.ws_client import WsClient
+from tests.local_platform import Platform, start_platform, stop_platform
 
 pytestmark = pytest.mark.e2e
 
-OUTCOMES = [
-    "commissariat",
-    "plainte_en_ligne",
-    "perceval",
-    "thesee",
-    "pharos",
-    "cybermalveillance",
-    "arretonslesviolences",
-    "information",
-]
+# Every orientation an officer can close with, taken in turn.
+OUTCOMES = list(vocabulary.OUTCOMES)
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +185,7 @@ def test_three_officers_and_eight_citizens(platform: Platform) -> None:
             lambda f: (
                 f["type"] == "message"
                 and f["kind"] == "system"
-                and "replacé en tête de file" in f["text"]
+                and "passe à un ou une collègue" in f["text"]
             ),
             timeout=30,
         )

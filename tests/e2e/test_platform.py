@@ -12,7 +12,8 @@ import websockets
 from botocore.exceptions import ClientError
 from websockets.sync.client import connect
 
-from tests.conftest import Platform, configure_app, http_json
+from tests.app_settings import configure_app
+from tests.local_platform import Platform, http_json
 
 pytestmark = pytest.mark.e2e
 
@@ -182,7 +183,7 @@ def test_disconnect_runs_when_a_client_vanishes_without_a_close_frame(
 
 
 def test_idle_connections_are_closed_by_the_gateway() -> None:
-    from tests.conftest import start_platform, stop_platform
+    from tests.local_platform import start_platform, stop_platform
 
     platform = start_platform(["--idle-timeout", "1", "--no-seed"])
     try:

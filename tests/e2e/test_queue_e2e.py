@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Platform, start_platform, stop_platform
 from tests.e2e.ws_client import WsClient
+from tests.local_platform import Platform, start_platform, stop_platform
 
 pytestmark = pytest.mark.e2e
 
@@ -189,6 +189,8 @@ def test_joined_is_the_first_frame_even_when_officers_go_online_meanwhile(
     while assigned() < 16 and time.time() < deadline:
         time.sleep(0.1)
     assert assigned() == 16  # both officers filled up, whatever the interleaving
+    for client in citizens:  # every join answered (a loaded machine answers some late)
+        client.wait_for(lambda f: f["type"] in ("joined", "error"), timeout=60)
     for client in citizens:
         frames = [f for f in client.all() if f["type"] != "pong"]
         assert frames[0]["type"] == "joined", [f["type"] for f in frames]

@@ -13,8 +13,8 @@ import pytest
 import requests
 from PIL import Image
 
-from tests.conftest import Platform, http_json
-from tests.integration.test_reports_harness import report_body
+from tests.integration.reports_harness import report_body
+from tests.local_platform import Platform, http_json
 from tests.unit.test_reports_imaging import GPS_IFD, jpeg_with_gps
 
 pytestmark = pytest.mark.e2e

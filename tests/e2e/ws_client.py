@@ -16,15 +16,19 @@ Frame = dict[str, Any]
 
 
 class WsClient:
-    def __init__(self, url: str, name: str = "") -> None:
+    def __init__(self, url: str, name: str = "", source: str | None = None) -> None:
+        """``source``: the local address to connect from (any of 127.0.0.0/8), so that the
+        platform sees sockets from different clients."""
         self.name = name
         self.url = url
+        self.source = source
         self.frames: list[Frame] = []
         self._lock = threading.Lock()
         self._open(url)
 
     def _open(self, url: str) -> None:
-        self.connection: ClientConnection = connect(url, open_timeout=15)
+        extra = {"source_address": (self.source, 0)} if self.source else {}
+        self.connection: ClientConnection = connect(url, open_timeout=15, **extra)
         self.closed = False
         self._reader = threading.Thread(target=self._read, args=(self.connection,), daemon=True)
         self._reader.start()

@@ -54,7 +54,12 @@ def pin_moto_keys() -> None:
 
 
 def event(
-    route: str, connection_id: str, body: Any = None, query: dict[str, str] | None = None
+    route: str,
+    connection_id: str,
+    body: Any = None,
+    query: dict[str, str] | None = None,
+    source_ip: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     data: dict[str, Any] = {
         "requestContext": {
@@ -65,10 +70,13 @@ def event(
             "apiId": "test",
             "requestId": f"r{next(_ids)}",
             "eventType": {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route, "MESSAGE"),
+            "identity": {"sourceIp": source_ip or "198.51.100.1"},
         },
     }
     if query:
         data["queryStringParameters"] = query
+    if headers:
+        data["headers"] = headers
     if body is not None:
         data["body"] = body if isinstance(body, str) else json.dumps(body)
     return data
@@ -103,13 +111,28 @@ class Client:
         self,
         recorder: RecordingSender,
         query: dict[str, str] | None = None,
+        source_ip: str | None = None,
+        headers: dict[str, str] | None = None,
         *,
         deliver: bool = True,
     ) -> None:
+        """A socket from ``source_ip`` (default: an address of its own, as most citizens)."""
         self.recorder = recorder
         self.deliver = deliver
-        self.connection_id = f"conn{next(_ids)}="
-        result = edge.on_connect(event("$connect", self.connection_id, query=query))
+        number = next(_ids)
+        self.connection_id = f"conn{number}="
+        self.source_ip = (
+            source_ip or f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}"
+        )
+        result = edge.on_connect(
+            event(
+                "$connect",
+                self.connection_id,
+                query=query,
+                source_ip=self.source_ip,
+                headers=headers,
+            )
+        )
         self.status = result["statusCode"]
         self.read_upto = 0
 

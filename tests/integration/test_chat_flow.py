@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from tests.conftest import MotoAws
 from tests.integration.chat_harness import (
     Client,
     RecordingSender,
@@ -14,6 +14,7 @@ from tests.integration.chat_harness import (
     officer_token,
     pin_moto_keys,
 )
+from tests.integration.moto_world import MotoAws
 
 
 @pytest.fixture
@@ -44,6 +45,16 @@ def citizen(
     return client, joined
 
 
+def officer_then_citizen(
+    chat: RecordingSender, aws: MotoAws, topic: str = "vol", text: str | None = None
+) -> tuple[Client, Client, str]:
+    """officier1 online, then a citizen joins and is assigned to them: both, and the
+    conversation id."""
+    agent = officer(chat, aws, "officier1")
+    person, joined = citizen(chat, topic, text)
+    return agent, person, joined["conversation_id"]
+
+
 def test_a_citizen_waits_then_an_officer_going_online_gets_the_conversation(
     chat: RecordingSender, aws: MotoAws
 ) -> None:
@@ -67,9 +78,7 @@ def test_a_citizen_waits_then_an_officer_going_online_gets_the_conversation(
 def test_messages_flow_both_ways_in_order_and_retries_are_idempotent(
     chat: RecordingSender, aws: MotoAws
 ) -> None:
-    agent = officer(chat, aws, "officier1")
-    person, joined = citizen(chat)
-    cid = joined["conversation_id"]
+    agent, person, cid = officer_then_citizen(chat, aws)
     ack = person.send({"type": "send", "client_id": "m1", "text": "Bonjour"})
     ack_frame = next(f for f in ack if f["type"] == "ack")
     retry = person.send({"type": "send", "client_id": "m1", "text": "Bonjour"})
@@ -107,9 +116,7 @@ def test_urgent_conversations_go_ahead_and_get_the_emergency_numbers(
 def test_close_sends_the_outcome_links_and_survey_invitation(
     chat: RecordingSender, aws: MotoAws
 ) -> None:
-    agent = officer(chat, aws, "officier1")
-    person, joined = citizen(chat, "escroquerie")
-    cid = joined["conversation_id"]
+    agent, person, cid = officer_then_citizen(chat, aws, "escroquerie")
     result = agent.send(
         {
             "type": "close",
@@ -262,9 +269,7 @@ def test_transfer_to_a_colleague_keeps_the_history_and_moves_the_load(
     from chalicelib.models import officer as officers
     from chalicelib.models.conversation import Conversation
 
-    first = officer(chat, aws, "officier1")
-    person, joined = citizen(chat, text="Bonjour")
-    cid = joined["conversation_id"]
+    first, person, cid = officer_then_citizen(chat, aws, text="Bonjour")
     assert first.of_type("conversation_assigned")
     second = officer(chat, aws, "officier2", online=False)
     second.send({"type": "presence", "status": "away"})
@@ -295,9 +300,7 @@ def test_transfer_back_to_the_queue_and_to_an_unavailable_officer(
 ) -> None:
     from chalicelib.models.conversation import Conversation
 
-    holder = officer(chat, aws, "officier1")
-    _, joined = citizen(chat)
-    cid = joined["conversation_id"]
+    holder, _, cid = officer_then_citizen(chat, aws)
     offline = officer(chat, aws, "officier3", online=False)
     refused = holder.send(
         {"type": "transfer", "conversation_id": cid, "to_officer_id": offline.stored_officer_id()}
@@ -309,6 +312,116 @@ def test_transfer_back_to_the_queue_and_to_an_unavailable_officer(
     stored = Conversation.get(cid, consistent_read=True)
     assert stored.status == "waiting" and stored.officer_id is None
     assert [e["event"] for e in stored.history] == ["assigned", "requeued"]
+
+
+def test_a_transfer_note_reaches_the_next_officer_and_never_the_citizen(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    from chalice.test import Client as HttpClient
+
+    import app
+    from chalicelib.models.conversation import Conversation
+
+    first, person, cid = officer_then_citizen(chat, aws, text="Bonjour")
+    second = officer(chat, aws, "officier2", online=False)
+    second.send({"type": "presence", "status": "away"})
+    note = "Usager très inquiet, a déjà appelé le 17 : vérifier l'adresse."
+    first.send(
+        {
+            "type": "transfer",
+            "conversation_id": cid,
+            "to_officer_id": second.stored_officer_id(),
+            "note": note,
+        }
+    )
+    moved = second.of_type("conversation_assigned")[-1]["conversation"]
+    assert moved["notes"] == [
+        {"at": moved["notes"][0]["at"], "by": "Agent Camille Martin", "text": note}
+    ]
+    # Given back to the queue with a second note: both stay, in order, for whoever is next.
+    second.send({"type": "transfer", "conversation_id": cid, "note": "Rappel : pas de plainte."})
+    stored = Conversation.get(cid, consistent_read=True)
+    assert [e.get("note") for e in stored.history_list() if e.get("note")] == [
+        note,
+        "Rappel : pas de plainte.",
+    ]
+    # Never to the citizen: no frame, no message, no transcript line carries it.
+    assert note not in json.dumps(person.all())
+    token = person.of_type("joined")[0]["token"]
+    with HttpClient(app.app) as http:
+        transcript = http.http.get(
+            f"/conversations/{cid}/transcript",
+            headers={
+                "X-Resume-Token": token,
+                "X-Origin-Verify": aws.secret_value("ORIGIN_SECRET_ID"),
+            },
+        )
+    text = transcript.body.decode() if isinstance(transcript.body, bytes) else transcript.body
+    assert transcript.status_code == 200 and "Bonjour" in text
+    assert note not in text and "pas de plainte" not in text
+
+
+def test_an_urgent_conversation_is_offered_to_an_officer_at_capacity_who_may_take_one_more(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    from chalicelib.models import officer as officers
+
+    agent = officer(chat, aws, "officier1")
+    agent.send({"type": "presence", "status": "online", "capacity": 1})
+    citizen(chat, "demarches", "Une procuration")  # fills the only slot
+    assert len(agent.of_type("conversation_assigned")) == 1
+    normal = agent.send({"type": "take_next"})
+    assert normal[-1]["code"] == "at_capacity"
+    nothing = agent.send({"type": "take_next", "priority": True})
+    assert nothing[-1]["code"] == "queue_empty"
+
+    agent.new()
+    _, urgent = citizen(chat, "violences", "Il me menace")
+    pushed = [f for f in agent.new() if f["type"] == "queue_state"]
+    assert pushed and pushed[-1]["items"][0]["conversation_id"] == urgent["conversation_id"]
+    assert pushed[-1]["items"][0]["urgent"] is True
+    assert pushed[-1]["items"][0]["preview"] == "Il me menace"
+    taken = agent.send({"type": "take_next", "priority": True})
+    assert any(f["type"] == "taken" for f in taken)
+    stored = officers.get(agent.stored_officer_id())
+    assert stored is not None and (int(stored.active_count), int(stored.capacity)) == (2, 1)
+
+    # One above the maximum, never two; and only for an urgent conversation.
+    citizen(chat, "violences", "Au secours")
+    again = agent.send({"type": "take_next", "priority": True})
+    assert again[-1]["code"] == "at_capacity"
+
+
+def test_a_conversation_given_back_goes_to_another_officer_unless_none_is_online(
+    chat: RecordingSender, aws: MotoAws
+) -> None:
+    first = officer(chat, aws, "officier1", online=False)
+    first.send({"type": "presence", "status": "away"})
+    second = officer(chat, aws, "officier2", online=False)
+    second.send({"type": "presence", "status": "away"})
+    citizen(chat, "autre", "Première")
+    second.send({"type": "take_next"})
+    _, mine = citizen(chat, "vol", "Seconde")
+    first.send({"type": "take_next"})
+    cid = mine["conversation_id"]
+    first.send({"type": "presence", "status": "online"})
+    second.send({"type": "presence", "status": "online"})
+
+    # officier1 now holds nothing, officier2 one: the least loaded would be officier1.
+    answer = first.send({"type": "transfer", "conversation_id": cid})
+    ok = next(f for f in answer if f["type"] == "ok")
+    assert "alone" not in ok
+    moved = second.of_type("conversation_assigned")
+    assert [m["conversation"]["conversation_id"] for m in moved][-1] == cid
+    assert [
+        m["conversation"]["conversation_id"] for m in first.of_type("conversation_assigned")
+    ] == [cid]
+
+    # Alone online: given back all the same, and the console is told it may come back.
+    second.send({"type": "presence", "status": "offline"})
+    _, third = citizen(chat, "vol", "Troisième")
+    alone = first.send({"type": "transfer", "conversation_id": third["conversation_id"]})
+    assert next(f for f in alone if f["type"] == "ok").get("alone") is True
 
 
 @pytest.mark.parametrize(

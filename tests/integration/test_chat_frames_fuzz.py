@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from chalicelib.websocket import edge
 from chalicelib.websocket.routes import FRAMES
-from tests.conftest import MotoAws
 from tests.integration.chat_harness import (
     Client,
     event,
@@ -19,6 +18,7 @@ from tests.integration.chat_harness import (
     officer_token,
     pin_moto_keys,
 )
+from tests.integration.moto_world import MotoAws
 
 TYPES = [
     "join",

@@ -13,8 +13,8 @@ import pytest
 from botocore.stub import Stubber
 
 from chalicelib.websocket.push import Sender, Target, use_sender
-from tests.conftest import MotoAws
 from tests.integration.chat_harness import Client, install_recorder, officer_token, pin_moto_keys
+from tests.integration.moto_world import MotoAws
 
 
 def stubbed_sender(gone: set[str]) -> tuple[Sender, list[str]]:

@@ -11,15 +11,25 @@ import pytest
 from chalice.test import Client as HttpClient
 
 import app
-from tests.conftest import MotoAws
 from tests.integration.chat_harness import Client, install_recorder, officer_token, pin_moto_keys
+from tests.integration.moto_world import MotoAws
 
 
 @pytest.fixture
 def http(aws: MotoAws) -> Iterator[HttpClient]:
+    """The app's HTTP routes, called as CloudFront calls them (with the origin secret)."""
     pin_moto_keys()
     install_recorder()
     with HttpClient(app.app) as client:
+        request = client.http.request
+        origin = aws.secret_value("ORIGIN_SECRET_ID")
+
+        def through_cdn(method: str, path: str, headers: Any = None, body: bytes = b"") -> Any:
+            return request(
+                method, path, headers={"X-Origin-Verify": origin, **(headers or {})}, body=body
+            )
+
+        client.http.request = through_cdn  # type: ignore[method-assign]
         yield client
 
 
@@ -87,7 +97,7 @@ def test_officer_routes_refuse_requests_without_a_valid_token(http: HttpClient) 
 
 def test_history_is_paginated_by_key(http: HttpClient, aws: MotoAws) -> None:
     created = {start_conversation()[1]["conversation_id"] for _ in range(5)}
-    headers = auth(aws, "officier1")
+    headers = auth(aws, "superviseur")
     seen: list[str] = []
     url = "/officer/conversations?limit=2"
     pages = 0
@@ -107,12 +117,39 @@ def test_one_conversation_shows_its_messages(http: HttpClient, aws: MotoAws) -> 
     _, joined = start_conversation("Première question")
     detail = body(
         http.http.get(
-            f"/officer/conversations/{joined['conversation_id']}", headers=auth(aws, "officier2")
+            f"/officer/conversations/{joined['conversation_id']}", headers=auth(aws, "superviseur")
         )
     )
     assert [m["text"] for m in detail["messages"]] == ["Première question"]
-    missing = http.http.get("/officer/conversations/" + "f" * 32, headers=auth(aws, "officier2"))
+    missing = http.http.get("/officer/conversations/" + "f" * 32, headers=auth(aws, "superviseur"))
     assert missing.status_code == 404
+
+
+def test_officers_read_the_conversations_they_handled_and_supervisors_all(
+    http: HttpClient, aws: MotoAws
+) -> None:
+    from chalicelib.websocket.push import sender
+
+    officer = Client(sender(), {"role": "officer", "token": officer_token(aws, "officier1")})  # type: ignore[arg-type]
+    officer.send({"type": "presence", "status": "online"})
+    _, mine = start_conversation("Pour officier1")
+    officer.send({"type": "presence", "status": "offline"})
+    _, nobodys = start_conversation("Encore en attente")
+    ids = (mine["conversation_id"], nobodys["conversation_id"])
+
+    def listed(username: str) -> set[str]:
+        page = body(http.http.get("/officer/conversations", headers=auth(aws, username)))
+        return {row["conversation_id"] for row in page["items"]}
+
+    assert listed("officier1") == {ids[0]}
+    assert listed("officier2") == set()
+    assert listed("superviseur") == set(ids)
+    read = http.http.get(f"/officer/conversations/{ids[0]}", headers=auth(aws, "officier1"))
+    assert read.status_code == 200
+    for username, cid in (("officier2", ids[0]), ("officier1", ids[1])):
+        refused = http.http.get(f"/officer/conversations/{cid}", headers=auth(aws, username))
+        assert refused.status_code == 404
+        assert body(refused)["error"]["code"] == "conversation_not_found"
 
 
 def test_canned_responses_are_managed_by_supervisors_only(http: HttpClient, aws: MotoAws) -> None:
@@ -197,3 +234,88 @@ def test_the_median_handle_time_shows_on_the_dashboard_after_closes(
     # One close per bucket (≤ 120 s, ≤ 300 s, ≤ 600 s): the median lies halfway into ≤ 300 s.
     assert stats["totals"]["median_handle_seconds"] == 210.0
     assert stats["totals"]["mean_handle_seconds"] == 230.0
+
+
+def test_the_dashboard_counts_conversations_by_hour_of_the_unit_s_day(
+    http: HttpClient, aws: MotoAws
+) -> None:
+    from chalicelib.clock import now, unit_hour
+
+    start_conversation()
+    start_conversation()
+    stats = body(http.http.get("/officer/stats/chat?days=7", headers=auth(aws, "superviseur")))
+    today = stats["hours"]["today"]
+    assert len(today["started"]) == 24 and len(stats["hours"]["four_weeks"]["started"]) == 24
+    assert today["started"][unit_hour(now())] == 2 and sum(today["started"]) == 2
+    assert sum(stats["hours"]["four_weeks"]["started"]) == 0  # today is not in the profile
+    assert len(stats["days"]) == 7
+
+
+def test_supervisors_see_each_officer_s_load_and_longest_wait_for_an_answer(
+    http: HttpClient, aws: MotoAws
+) -> None:
+    from chalicelib.websocket.push import sender
+
+    officer = Client(sender(), {"role": "officer", "token": officer_token(aws, "officier1")})  # type: ignore[arg-type]
+    officer.send({"type": "presence", "status": "online"})
+    _, joined = start_conversation("Allô ?")
+    cid = joined["conversation_id"]
+
+    def row() -> dict[str, Any]:
+        page = body(http.http.get("/officer/stats/officers", headers=auth(aws, "superviseur")))
+        return next(item for item in page["items"] if item["name"] == "Agent Camille Martin")
+
+    waiting = row()
+    assert (waiting["status"], waiting["active_count"], waiting["connected"]) == ("online", 1, True)
+    assert waiting["longest_reply_wait_seconds"] is not None
+    officer.send({"type": "send", "conversation_id": cid, "client_id": "r1", "text": "Bonjour"})
+    assert row()["longest_reply_wait_seconds"] is None
+    refused = http.http.get("/officer/stats/officers", headers=auth(aws, "officier1"))
+    assert refused.status_code == 403
+
+
+def test_a_drug_spot_is_reported_from_a_chat_into_the_triage_queue_linked_both_ways(
+    http: HttpClient, aws: MotoAws
+) -> None:
+    from chalicelib.websocket.push import sender
+
+    officer = Client(sender(), {"role": "officer", "token": officer_token(aws, "officier1")})  # type: ignore[arg-type]
+    officer.send({"type": "presence", "status": "online"})
+    citizen = Client(sender())  # type: ignore[arg-type]
+    frames = citizen.send({"type": "join", "topic": "stupefiants", "text": "Ça deale en bas"})
+    cid = next(f for f in frames if f["type"] == "joined")["conversation_id"]
+    report = {
+        "kind": "point_de_deal",
+        "location": {"address": "12 rue des Lilas", "postcode": "75019", "commune": "Paris"},
+        "observed": {"days": ["vendredi", "samedi"]},
+        "description": "D'après l'usager : ça deale en bas de son immeuble le soir.",
+    }
+    url = f"/officer/conversations/{cid}/report"
+
+    def post(username: str, path: str = url) -> Any:
+        return http.http.post(
+            path,
+            body=json.dumps(report),
+            headers={**auth(aws, username), "Content-Type": "application/json"},
+        )
+
+    assert post("officier2").status_code == 404  # not theirs: no hint it exists
+    created = post("officier1")
+    assert created.status_code == 201, created.body
+    report_id = body(created)["report_id"]
+    detail = body(http.http.get(f"/officer/reports/{report_id}", headers=auth(aws, "officier1")))
+    assert (detail["status"], detail["kind"], detail["conversation_id"]) == (
+        "recu",
+        "point_de_deal",
+        cid,
+    )
+    listed = body(http.http.get("/officer/reports?status=recu", headers=auth(aws, "officier1")))
+    assert report_id in [row["report_id"] for row in listed["items"]]
+    history = body(http.http.get(f"/officer/conversations/{cid}", headers=auth(aws, "officier1")))
+    reported = [e for e in history["history"] if e["event"] == "reported"]
+    assert [e["report_id"] for e in reported] == [report_id]
+    again = post("officier1")
+    assert (again.status_code, body(again)["error"]["code"]) == (409, "already_reported")
+    _, other = start_conversation("Pas de drogue ici")
+    refused = post("superviseur", f"/officer/conversations/{other['conversation_id']}/report")
+    assert (refused.status_code, body(refused)["error"]["code"]) == (409, "not_about_drugs")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from local.aws import create_queues, create_tables, fake_credentials, start_moto
-from tests.conftest import configure_app
+from tests.app_settings import configure_app
 from tests.integration.chat_harness import install_recorder
 
 PREFIX = "moncommissariat-race"

@@ -1,9 +1,6 @@
 """Feedback: the post-chat survey (one per closed conversation), the non-user survey,
 workshop volunteers (90 days, supervisors only), and the aggregates of the console."""
 
-# Fixtures come from the harness module: pytest injects them by parameter name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import json
@@ -13,16 +10,8 @@ from typing import Any
 
 import pytest
 
-from bench.ddbcount import counting
-from tests.integration.test_reports_harness import (  # noqa: F401
-    Api,
-    FakeConversations,
-    api,
-    clock,
-    conversations,
-    report_body,
-    with_settings,
-)
+from local.aws_calls import counting
+from tests.integration.reports_harness import Api, FakeConversations, report_body
 
 DAY = 86400
 

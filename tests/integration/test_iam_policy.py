@@ -1,10 +1,10 @@
 """The Lambda role's policy grants every AWS call the app makes, on named resources only.
 
 The calls are the ones the app's code made during this test session (every test before
-these: the recorder plugin runs them last), plus the pushes below, which the chat tests
-replace with a recording sender. Each call becomes the IAM permissions it needs
-(``infra.iam``), with the tests' table prefix swapped for the stage's, and the policy is
-rendered the way ``infra/deploy.py`` renders it for an account.
+these: the recorder plugin runs them last; with pytest-xdist, in every worker), plus the
+pushes below, which the chat tests replace with a recording sender. Each call becomes the
+IAM permissions it needs (``infra.iam``), with the tests' table prefix swapped for the
+stage's, and the policy is rendered the way ``infra/deploy.py`` renders it for an account.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from infra.iam import (
     load_policy,
     render_policy,
 )
-from tests.conftest import MotoAws
-from tests.integration.test_iam_policy_recorder import RECORDING, ROOT
+from tests.integration.iam_recorder import RECORDING, ROOT, Recording
+from tests.integration.moto_world import MotoAws
 
-pytest_plugins = ["tests.integration.test_iam_policy_recorder"]
+pytest_plugins = ["tests.integration.iam_recorder"]
 
 CHALICE = ROOT / ".chalice"
 CONFIG = json.loads((CHALICE / "config.json").read_text(encoding="utf-8"))
@@ -47,7 +47,7 @@ FLOW_SUITES = sorted(
     f"tests/integration/{path.name}"
     for path in (ROOT / "tests" / "integration").glob("test_*.py")
     if "\ndef test_" in path.read_text(encoding="utf-8")
-    and not path.name.startswith(("test_iam_policy", "test_infra", "test_packaging"))
+    and not path.name.startswith(("test_iam_policy", "test_infra"))
 )
 # Granted for a path of the code the suites do not reach; each says where and why.
 NOT_EXERCISED = {
@@ -65,11 +65,11 @@ def _stage_prefix(stage: str) -> str:
     return f"{CONFIG['app_name']}-{stage}"
 
 
-def _needed(stage: str) -> dict[Permission, str]:
+def _needed(recording: Recording, stage: str) -> dict[Permission, str]:
     """Recorded permissions for this stage's resources -> where the app asked for them."""
     values = {**VALUES, "prefix": _stage_prefix(stage)}
-    with RECORDING.lock:
-        recorded = dict(RECORDING.permissions)
+    with recording.lock:
+        recorded = dict(recording.permissions)
     return {permission.render(values): where for permission, where in recorded.items()}
 
 
@@ -97,20 +97,20 @@ def test_the_minute_sweep_runs(aws: MotoAws) -> None:
     assert result["abandoned"] == 1
 
 
-def test_every_aws_operation_the_app_called_is_known() -> None:
+def test_every_aws_operation_the_app_called_is_known(recording: Recording) -> None:
     out = os.environ.get("IAM_RECORDING_OUT")
     if out:  # what the app calls, for docs/deploy.md
-        recorded = sorted([p.action, p.resource, w] for p, w in RECORDING.permissions.items())
-        calls = dict(sorted(RECORDING.calls.items()))
+        recorded = sorted([p.action, p.resource, w] for p, w in recording.permissions.items())
+        calls = dict(sorted(recording.calls.items()))
         Path(out).write_text(json.dumps({"calls": calls, "permissions": recorded}, indent=2))
-    assert RECORDING.permissions, "nothing recorded: the recorder plugin did not run"
-    assert not RECORDING.unmapped, f"no IAM mapping in infra/iam.py for {RECORDING.unmapped}"
+    assert recording.permissions, "nothing recorded: the recorder plugin did not run"
+    assert not recording.unmapped, f"no IAM mapping in infra/iam.py for {recording.unmapped}"
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_the_policy_grants_every_call_the_app_made(stage: str) -> None:
+def test_the_policy_grants_every_call_the_app_made(recording: Recording, stage: str) -> None:
     policy = render_policy(_policy(stage), VALUES)
-    needed = _needed(stage)
+    needed = _needed(recording, stage)
     missing = sorted(p for p in needed if not allows(policy, p))
     assert not missing, "\n".join(f"{p.action} on {p.resource} ({needed[p]})" for p in missing)
 
@@ -128,6 +128,7 @@ def test_the_policy_names_every_resource(stage: str) -> None:
         rf"arn:aws:execute-api:{region}:{account}:{api}/api/(POST|GET|DELETE)/@connections/\*",
         rf"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{prefix}(-\*|:\*)?",
         rf"arn:aws:sqs:{region}:{account}:{prefix}-[a-z0-9-]+",
+        rf"arn:aws:secretsmanager:{region}:{account}:secret:{prefix}-[a-z-]+-\?{{6}}",
     ]
     for grant in grants(policy):
         if grant.resource == "*":
@@ -137,13 +138,13 @@ def test_the_policy_names_every_resource(stage: str) -> None:
 
 
 @pytest.mark.parametrize("stage", STAGES)
-def test_the_policy_grants_nothing_the_app_does_not_use(stage: str) -> None:
+def test_the_policy_grants_nothing_the_app_does_not_use(recording: Recording, stage: str) -> None:
     """Least privilege: each (action, resource) granted serves at least one recorded call."""
-    not_run = [suite for suite in FLOW_SUITES if suite not in RECORDING.modules]
+    not_run = [suite for suite in FLOW_SUITES if suite not in recording.modules]
     if not_run:
         pytest.skip(f"needs every integration suite in the session (missing: {not_run})")
     policy = render_policy(_policy(stage), VALUES)
-    needed = _needed(stage)
+    needed = _needed(recording, stage)
     prefix = _stage_prefix(stage)
     unused = []
     for grant in grants(policy):

@@ -7,6 +7,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ import app  # noqa: F401 - registers every model and function, as in production
 from chalicelib.models import registered_models
 from infra import apis, stack
 from local.template import load_template, resolve
-from tests.conftest import MotoAws
+from tests.integration.moto_world import MotoAws
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
@@ -136,26 +137,39 @@ def test_every_table_of_the_template_is_a_table_of_the_code_and_back() -> None:
     assert set(template_tables()) == code
 
 
-@pytest.mark.parametrize("table", sorted(models_by_table()))
-def test_table_keys_match_the_models(table: str) -> None:
-    models = models_by_table()[table]
-    props = template_tables()[table]
-    types = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
+@dataclass
+class Table:
+    """A table of the template, the models stored in it and its attribute types."""
+
+    name: str
+    models: list[type[Model]]
+    props: dict[str, Any]
+
+    @property
+    def types(self) -> dict[str, str]:
+        return {a["AttributeName"]: a["AttributeType"] for a in self.props["AttributeDefinitions"]}
+
+
+@pytest.fixture(params=sorted(models_by_table()))
+def table(request: pytest.FixtureRequest) -> Table:
+    name = request.param
+    return Table(name, models_by_table()[name], template_tables()[name])
+
+
+def test_table_keys_match_the_models(table: Table) -> None:
+    models, props, types = table.models, table.props, table.types
     expected = {}
     for model in models:
         keys = {"HASH": (model._hash_keyname, attribute_type(models, model._hash_keyname))}
         if model._range_keyname:
             keys["RANGE"] = (model._range_keyname, attribute_type(models, model._range_keyname))
-        assert expected in ({}, keys), f"models of {table} disagree on keys"
+        assert expected in ({}, keys), f"models of {table.name} disagree on keys"
         expected = keys
     assert key_schema(props["KeySchema"], types) == expected
 
 
-@pytest.mark.parametrize("table", sorted(models_by_table()))
-def test_table_indexes_match_the_code(table: str) -> None:
-    models = models_by_table()[table]
-    props = template_tables()[table]
-    types = {a["AttributeName"]: a["AttributeType"] for a in props["AttributeDefinitions"]}
+def test_table_indexes_match_the_code(table: Table) -> None:
+    props, types = table.props, table.types
     in_template = {}
     for index in props.get("GlobalSecondaryIndexes", []):
         shape = index["Projection"]
@@ -164,7 +178,7 @@ def test_table_indexes_match_the_code(table: str) -> None:
             "projection": projection(shape["ProjectionType"], shape.get("NonKeyAttributes")),
         }
     assert not props.get("LocalSecondaryIndexes")
-    assert in_template == code_indexes(table, models)
+    assert in_template == code_indexes(table.name, table.models)
     # Every attribute defined is a key of the table or of an index (CloudFormation's rule).
     used = {key["AttributeName"] for key in props["KeySchema"]} | {
         key["AttributeName"]
@@ -174,11 +188,10 @@ def test_table_indexes_match_the_code(table: str) -> None:
     assert set(types) == used
 
 
-@pytest.mark.parametrize("table", sorted(models_by_table()))
-def test_ttl_is_on_ttl_exactly_where_the_models_have_one(table: str) -> None:
-    models = models_by_table()[table]
+def test_ttl_is_on_ttl_exactly_where_the_models_have_one(table: Table) -> None:
+    models = table.models
     with_ttl = [model.__name__ for model in models if "ttl" in model.get_attributes()]
-    spec = template_tables()[table].get("TimeToLiveSpecification")
+    spec = table.props.get("TimeToLiveSpecification")
     if with_ttl:
         assert spec == {"AttributeName": "ttl", "Enabled": True}, with_ttl
         assert attribute_type(models, "ttl") == "N"
@@ -500,3 +513,128 @@ def test_the_gateway_responses_say_what_the_local_platform_says() -> None:
 
 def test_the_template_fits_inline_in_a_cloudformation_request() -> None:
     assert len(stack.template_body().encode("utf-8")) <= stack.TEMPLATE_BODY_LIMIT
+
+
+# -- logs, secrets, the edge (issue 15) ------------------------------------------------------
+
+EDGE = load_template(ROOT / "infra" / "edge.yaml")
+
+
+def log_groups() -> dict[str, dict[str, Any]]:
+    return {
+        logical: resource["Properties"]
+        for logical, resource in RESOURCES.items()
+        if resource["Type"] == "AWS::Logs::LogGroup"
+    }
+
+
+def test_every_log_group_is_kept_90_days() -> None:
+    assert log_groups()
+    for template in (TEMPLATE, EDGE):
+        for logical, resource in template["Resources"].items():
+            if resource["Type"] == "AWS::Logs::LogGroup":
+                assert resource["Properties"]["RetentionInDays"] == 90, logical
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_lambda_function_writes_into_a_log_group_of_the_template(stage: str) -> None:
+    params = {**PARAMS, "Stage": stage}
+    groups = {resolve(props["LogGroupName"], params) for props in log_groups().values()}
+    for function in chalice_functions(stage).values():
+        assert f"/aws/lambda/{function.function_name}" in groups, function.function_name
+
+
+def test_both_apis_write_access_logs_without_client_addresses() -> None:
+    outputs = TEMPLATE["Outputs"]
+    for output, group in (
+        ("RestAccessLogGroupArn", "RestAccessLogGroup"),
+        ("WebSocketAccessLogGroupArn", "WebSocketAccessLogGroup"),
+    ):
+        assert outputs[output]["Value"] == {"Fn::GetAtt": [group, "Arn"]}
+    arn = "arn:aws:logs:eu-west-3:111122223333:log-group:/aws/apigateway/x-rest-access:*"
+    limits = {"rate_limit": 20, "burst_limit": 40}
+    rest = {op["path"]: op["value"] for op in apis.rest_stage_patch(limits, arn)}
+    assert rest["/accessLogSettings/destinationArn"] == arn.removesuffix(":*")
+    websocket = apis.websocket_stage_update(limits, arn)["AccessLogSettings"]
+    assert websocket["DestinationArn"] == arn.removesuffix(":*")
+    for log_format in (rest["/accessLogSettings/format"], websocket["Format"]):
+        assert "$context.requestId" in log_format
+        assert "identity" not in log_format and "sourceIp" not in log_format
+    assert TEMPLATE["Resources"]["ApiGatewayAccount"]["Properties"]["CloudWatchRoleArn"]
+
+
+def test_every_secret_the_app_reads_comes_from_the_stack_and_reaches_its_setting() -> None:
+    from infra.deploy import ENVIRONMENT_FROM_OUTPUTS
+    from local.template import secret_definitions
+
+    settings = {setting for _, setting, _ in secret_definitions(PREFIX)}
+    assert settings == {"CLIENT_KEY_SECRET_ID", "ORIGIN_SECRET_ID"}
+    for setting in settings:
+        output = ENVIRONMENT_FROM_OUTPUTS[setting]
+        assert output in TEMPLATE["Outputs"], output
+        for stage in STAGES:
+            assert setting in CONFIG["stages"][stage]["environment_variables"], (stage, setting)
+    for logical, resource in RESOURCES.items():
+        if resource["Type"] == "AWS::SecretsManager::Secret":
+            assert resource["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32
+            assert resource["DeletionPolicy"] == "Retain", logical
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_behind_cloudfront_the_client_is_one_trusted_hop_away(stage: str) -> None:
+    environment = CONFIG["stages"][stage]["environment_variables"]
+    assert environment["TRUSTED_PROXY_HOPS"] == "1"
+    assert "WEBSOCKET_TRUSTED_PROXY_HOPS" not in environment  # the WebSocket API is direct
+
+
+def test_cloudfront_proves_itself_to_the_api_with_the_origin_secret() -> None:
+    from chalicelib.api.http import ORIGIN_HEADER
+
+    config = RESOURCES["Distribution"]["Properties"]["DistributionConfig"]
+    api = next(
+        origin["Fn::If"][1]
+        for origin in config["Origins"]
+        if "Fn::If" in origin and origin["Fn::If"][1].get("Id") == "api"
+    )
+    (header,) = api["OriginCustomHeaders"]
+    assert header["HeaderName"].lower() == ORIGIN_HEADER
+    with_version, without = (branch["Fn::Sub"] for branch in header["HeaderValue"]["Fn::If"][1:])
+    assert with_version.startswith("{{resolve:secretsmanager:${OriginSecret}:SecretString")
+    assert without == "{{resolve:secretsmanager:${OriginSecret}}}"
+    assert config["WebACLId"] == {
+        "Fn::If": ["HasWebAcl", {"Ref": "WebAclArn"}, {"Ref": "AWS::NoValue"}]
+    }
+
+
+def test_the_web_acl_limits_each_client_and_runs_the_aws_managed_rules() -> None:
+    from infra.stack import EDGE_REGION
+
+    assert EDGE_REGION == "us-east-1"  # WAF for CloudFront exists there only
+    acl = EDGE["Resources"]["WebAcl"]["Properties"]
+    assert acl["Scope"] == "CLOUDFRONT"
+    rules = {rule["Name"]: rule for rule in acl["Rules"]}
+    rates = [
+        r["Statement"]["RateBasedStatement"]
+        for r in rules.values()
+        if "RateBasedStatement" in r["Statement"]
+    ]
+    assert rates and all(rate["AggregateKeyType"] == "IP" for rate in rates)
+    assert all(
+        "Block" in r["Action"] for r in rules.values() if "RateBasedStatement" in r["Statement"]
+    )
+    managed = {
+        r["Statement"]["ManagedRuleGroupStatement"]["Name"]
+        for r in rules.values()
+        if "ManagedRuleGroupStatement" in r["Statement"]
+    }
+    assert managed == {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"}
+    assert sorted(r["Priority"] for r in rules.values()) == list(range(len(rules)))
+    assert EDGE["Outputs"]["WebAclArn"]["Value"] == {"Fn::GetAtt": ["WebAcl", "Arn"]}
+    assert len(stack.template_body(stack.EDGE_TEMPLATE).encode()) <= stack.TEMPLATE_BODY_LIMIT
+
+
+def test_the_urgent_burst_alarm_reads_the_metric_the_chat_limits_write() -> None:
+    source = (ROOT / "chalicelib" / "chat" / "limits.py").read_text(encoding="utf-8")
+    alarm = alarms()["UrgentJoinBurstAlarm"]
+    assert f'count("{alarm["MetricName"]}")' in source
+    assert alarm["Namespace"] == {"Ref": "MetricsNamespace"}

@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from chalicelib.auth import TokenVerifier, reset_verifier, verify_officer_token
 from chalicelib.config import settings
 from chalicelib.errors import Unauthorized
-from tests.conftest import MotoAws
 from tests.integration.chat_harness import moto_public_jwks
+from tests.integration.moto_world import MotoAws
 
 
 def login(aws: MotoAws, username: str, kind: str = "IdToken") -> str:

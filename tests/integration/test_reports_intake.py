@@ -1,8 +1,5 @@
 """Filing a report: validated per kind, idempotent, rate-limited, tracked with a code only."""
 
-# Fixtures come from the harness module: pytest injects them by parameter name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import json
@@ -11,14 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_reports_harness import (  # noqa: F401
-    Api,
-    api,
-    at_address,
-    clock,
-    report_body,
-    with_settings,
-)
+from tests.integration.reports_harness import Api, at_address, report_body
 
 KINDS = ["point_de_deal", "rodeo_urbain", "maltraitance_animale", "autre_nuisance"]
 

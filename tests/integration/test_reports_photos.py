@@ -7,9 +7,6 @@ with the rules S3 applies, and the app checks size and type again when the
 upload is completed (tested below with uploads moto let through).
 """
 
-# Fixtures come from the harness module: pytest injects them by parameter name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import base64
@@ -21,12 +18,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from PIL import Image
 
-from tests.integration.test_reports_harness import (  # noqa: F401
-    Api,
-    api,
-    clock,
-    report_body,
-)
+from tests.integration.reports_harness import Api
 from tests.unit.test_reports_imaging import GPS_IFD, jpeg_with_gps
 
 BUCKET = "moncommissariat-test-photos"
@@ -56,6 +48,14 @@ def upload(api: Api, grant: dict[str, Any], data: bytes) -> None:
     api.aws.client("s3").put_object(
         Bucket=BUCKET, Key=fields["key"], Body=data, ContentType=fields["Content-Type"]
     )
+
+
+def uploaded(api: Api, filed: dict[str, Any], data: bytes | None = None) -> dict[str, Any]:
+    """A slot asked for ``filed`` and the file posted to it (a JPEG with GPS tags unless
+    told otherwise): the grant."""
+    grant = ask_upload(api, filed).body
+    upload(api, grant, jpeg_with_gps() if data is None else data)
+    return dict(grant)
 
 
 def policy_of(grant: dict[str, Any]) -> dict[str, Any]:
@@ -158,8 +158,7 @@ def test_a_report_already_handled_takes_no_more_photos(api: Api, filed: dict[str
 
 
 def test_a_jpeg_carrying_gps_tags_comes_out_without_them(api: Api, filed: dict[str, Any]) -> None:
-    grant = ask_upload(api, filed).body
-    upload(api, grant, jpeg_with_gps((320, 240)))
+    grant = uploaded(api, filed, jpeg_with_gps((320, 240)))
     done = complete(api, filed, grant["photo_id"])
     assert done.status == 200, done.body
     assert done.body == {
@@ -183,16 +182,14 @@ def test_a_jpeg_carrying_gps_tags_comes_out_without_them(api: Api, filed: dict[s
 
 
 def test_the_original_with_its_metadata_is_deleted(api: Api, filed: dict[str, Any]) -> None:
-    grant = ask_upload(api, filed).body
-    upload(api, grant, jpeg_with_gps())
+    grant = uploaded(api, filed)
     complete(api, filed, grant["photo_id"])
     listing = api.aws.client("s3").list_object_versions(Bucket=BUCKET, Prefix="uploads/")
     assert listing.get("Versions", []) == []
 
 
 def test_completing_twice_is_harmless(api: Api, filed: dict[str, Any]) -> None:
-    grant = ask_upload(api, filed).body
-    upload(api, grant, jpeg_with_gps())
+    grant = uploaded(api, filed)
     first = complete(api, filed, grant["photo_id"])
     again = complete(api, filed, grant["photo_id"])
     assert first.status == again.status == 200
@@ -202,8 +199,7 @@ def test_completing_twice_is_harmless(api: Api, filed: dict[str, Any]) -> None:
 def test_an_oversize_file_moto_let_through_is_refused_and_its_slot_given_back(
     api: Api, filed: dict[str, Any]
 ) -> None:
-    grant = ask_upload(api, filed).body
-    upload(api, grant, b"\xff\xd8" + b"0" * MAX)
+    grant = uploaded(api, filed, b"\xff\xd8" + b"0" * MAX)
     reply = complete(api, filed, grant["photo_id"])
     assert reply.status == 413
     assert reply.body["error"]["field"] == "photo"
@@ -215,8 +211,7 @@ def test_an_oversize_file_moto_let_through_is_refused_and_its_slot_given_back(
 def test_a_file_that_is_not_an_image_is_refused_and_its_slot_given_back(
     api: Api, filed: dict[str, Any]
 ) -> None:
-    grant = ask_upload(api, filed).body
-    upload(api, grant, b"<html><script>alert('x')</script></html>")
+    grant = uploaded(api, filed, b"<html><script>alert('x')</script></html>")
     reply = complete(api, filed, grant["photo_id"])
     assert reply.status == 422
     assert reply.body["error"]["field"] == "photo"
@@ -233,8 +228,7 @@ def test_completing_before_uploading_gives_the_slot_back(api: Api, filed: dict[s
 
 
 def test_officers_never_see_a_photo_before_it_is_cleaned(api: Api, filed: dict[str, Any]) -> None:
-    grant = ask_upload(api, filed).body
-    upload(api, grant, jpeg_with_gps())
+    uploaded(api, filed)
     detail = api.officer_get(f"/officer/reports/{filed['report_id']}").body
     assert detail["photos"] == []
     assert "uploads/" not in json.dumps(detail)
@@ -247,8 +241,7 @@ def test_another_reports_code_opens_neither_its_uploads_nor_its_photos(
     api: Api, filed: dict[str, Any]
 ) -> None:
     other = api.filed()
-    grant = ask_upload(api, filed).body
-    upload(api, grant, jpeg_with_gps())
+    grant = uploaded(api, filed)
     as_other = {"X-Tracking-Code": other["tracking_code"]}
     asked = api.call(
         "POST", f"/reports/{filed['report_id']}/photos", {"content_type": "image/jpeg"}, as_other
@@ -264,8 +257,7 @@ def test_a_photo_of_another_report_is_not_found_through_mine(
     api: Api, filed: dict[str, Any]
 ) -> None:
     other = api.filed()
-    theirs = ask_upload(api, other).body
-    upload(api, theirs, jpeg_with_gps())
+    theirs = uploaded(api, other)
     reply = complete(api, filed, theirs["photo_id"])
     assert reply.status == 404
 

@@ -1,8 +1,5 @@
 """Officers triage: filtered pages (one Query each), spots, one report, status changes, CSV."""
 
-# Fixtures come from the harness module: pytest injects them by parameter name.
-# ruff: noqa: F811
-
 from __future__ import annotations
 
 import base64
@@ -14,16 +11,8 @@ from typing import Any
 
 import pytest
 
-from bench.ddbcount import counting
-from tests.integration.test_reports_harness import (  # noqa: F401
-    ANY_PERIOD,
-    Api,
-    api,
-    at_address,
-    clock,
-    report_body,
-    with_settings,
-)
+from local.aws_calls import counting
+from tests.integration.reports_harness import ANY_PERIOD, Api, at_address, report_body
 
 DAY = 86400
 

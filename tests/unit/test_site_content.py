@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -301,40 +301,41 @@ def test_wizard_marks_violence_pages_as_sensitive(fiches_by_slug: dict[str, Any]
     assert not orientation.nodes[orientation.start].sensitive
 
 
-def test_wizard_rejects_a_dangling_next(
-    tree: dict[str, Any], fiches_by_slug: dict[str, Any]
-) -> None:
+@pytest.fixture
+def refused(tree: dict[str, Any], fiches_by_slug: dict[str, Any]) -> Callable[[str], None]:
+    """Check that the ``tree`` a test changed is refused with an error matching ``reason``."""
+
+    def check(reason: str) -> None:
+        with pytest.raises(ContentError, match=reason):
+            parse_orientation(tree, fiches_by_slug)
+
+    return check
+
+
+def test_wizard_rejects_a_dangling_next(tree: dict[str, Any], refused: Any) -> None:
     tree["nodes"][tree["start"]]["choices"][0]["next"] = "nulle-part"
-    with pytest.raises(ContentError, match="nulle-part"):
-        parse_orientation(tree, fiches_by_slug)
+    refused("nulle-part")
 
 
-def test_wizard_rejects_an_unknown_fiche(
-    tree: dict[str, Any], fiches_by_slug: dict[str, Any]
-) -> None:
+def test_wizard_rejects_an_unknown_fiche(tree: dict[str, Any], refused: Any) -> None:
     tree["nodes"]["fin"] = {"result": {"fiche": "fiche-inexistante", "channel": "x"}}
     tree["nodes"][tree["start"]]["choices"].append({"label": "Fin", "next": "fin"})
-    with pytest.raises(ContentError, match="fiche-inexistante"):
-        parse_orientation(tree, fiches_by_slug)
+    refused("fiche-inexistante")
 
 
-def test_wizard_rejects_a_cycle(tree: dict[str, Any], fiches_by_slug: dict[str, Any]) -> None:
+def test_wizard_rejects_a_cycle(tree: dict[str, Any], refused: Any) -> None:
     question = next(
         node_id
         for node_id, node in tree["nodes"].items()
         if "question" in node and node_id != tree["start"]
     )
     tree["nodes"][question]["choices"].append({"label": "Retour", "next": tree["start"]})
-    with pytest.raises(ContentError, match="cycle"):
-        parse_orientation(tree, fiches_by_slug)
+    refused("cycle")
 
 
-def test_wizard_rejects_an_unreachable_node(
-    tree: dict[str, Any], fiches_by_slug: dict[str, Any]
-) -> None:
+def test_wizard_rejects_an_unreachable_node(tree: dict[str, Any], refused: Any) -> None:
     tree["nodes"]["orphelin"] = {"result": {"fiche": "vol-velo", "channel": "x"}}
-    with pytest.raises(ContentError, match="orphelin"):
-        parse_orientation(tree, fiches_by_slug)
+    refused("orphelin")
 
 
 # -- built pages ----------------------------------------------------------------------
@@ -383,6 +384,15 @@ def test_privacy_page_states_the_retention_the_code_applies(built: Path) -> None
     hours, minutes = divmod(defaults.connection_ttl_seconds // 60, 60)
     assert f"{hours} h {minutes} min" in section("Données de connexion")
     assert "pistage" in page
+    # Issue 15: the address is kept as a keyed digest only, for as long as the code keeps it.
+    address = section("Votre adresse IP")
+    assert "jamais l'adresse elle-même" in address and "clé secrète" in address
+    assert f"{2 * defaults.rate_window_seconds // 3600} heures" in address
+    assert f"{hours} h {minutes} min" in address
+    from chalicelib.chat.limits import SLOTS_TTL_SECONDS
+
+    assert f"{SLOTS_TTL_SECONDS // 3600} heures" in address
+    assert "90 jours" in address  # the log groups' retention (infra/template.yaml)
 
 
 # -- help lines and the editorial checks (issue 14) -----------------------------------

@@ -1,19 +1,23 @@
 /**
  * The console's entry point: sign-in, then a small hash router between the workspace
- * (#/conversations), the reports (#/signalements) and, for supervisors, #/supervision.
- * The WebSocket stays open across views.
+ * (#/conversations), the history of ended conversations (#/historique), the reports
+ * (#/signalements) and, for supervisors, #/supervision. The WebSocket stays open across views.
  */
 
 import { loadConfig } from "/shared/js/config.js";
 import * as auth from "./auth.js";
-import { $, $all, fieldError, setText } from "./dom.js";
-import { unlockSound } from "./notify.js";
+import { $, $all, fieldError, replaceChildren, setText } from "./dom.js";
+import { qrCode } from "./qr.js";
+import { forgetAll } from "./drafts.js";
+import { setTitle, unlockSound } from "./notify.js";
+import { installShortcuts } from "./shortcuts.js";
 import { OfficerSocket } from "./socket.js";
 import { Workspace } from "./workspace.js";
 
 const TITLES = {
   connexion: "Connexion",
   conversations: "Conversations",
+  historique: "Historique",
   signalements: "Signalements",
   supervision: "Supervision",
 };
@@ -35,7 +39,7 @@ function show(name, moveFocus) {
     if (link.dataset.route === name) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
-  document.title = `${TITLES[name]} — ${BASE_TITLE}`;
+  setTitle(`${TITLES[name]} — ${BASE_TITLE}`);
   document.body.dataset.current = name;
   if (moveFocus) {
     const heading = $(`#view-${name} h1`);
@@ -55,6 +59,10 @@ async function route(moveFocus = true) {
     history.replaceState(null, "", "#/conversations");
   }
   show(name, moveFocus);
+  if (name === "historique") {
+    const { showHistory } = await import("./history.js");
+    showHistory(auth.isSupervisor());
+  }
   if (name === "signalements" && !started.has(name)) {
     started.add(name);
     const { startReports } = await import("./reports.js");
@@ -73,7 +81,8 @@ async function route(moveFocus = true) {
 function enterConsole(session) {
   $("#nav").hidden = false;
   $("#account").hidden = false;
-  setText($("#account-name"), session.username);
+  setText($("#account-name"), auth.displayName());
+  $("#account-name").title = session.username;
   for (const item of $all("[data-supervisors]")) item.hidden = !auth.isSupervisor();
   if (!socket) {
     socket = new OfficerSocket();
@@ -88,16 +97,84 @@ function leaveConsole(reason) {
   socket = null;
   workspace = null;
   started.clear();
+  forgetAll();
   // Everything shown belonged to the session: reload to a blank console.
   if (reason) sessionStorage.setItem("moncommissariat.console.notice", reason);
   window.location.replace(window.location.pathname);
 }
 
+const SIGN_IN_FORMS = ["#sign-in-form", "#new-password-form", "#mfa-setup-form", "#mfa-code-form"];
+
+/** Show one step of the sign-in (the others hidden); focus its heading or first field. */
+function showStep(selector, focus) {
+  for (const form of SIGN_IN_FORMS) $(form).hidden = form !== selector;
+  if (focus) focus.focus();
+}
+
 function showSignIn(message) {
+  challenge = null;
   $("#loading").hidden = true;
-  $("#new-password-form").hidden = true;
-  $("#sign-in-form").hidden = false;
+  showStep("#sign-in-form");
   setText($("#sign-in-error"), message || "");
+}
+
+/** Where an answer of Cognito leads: the console, or the form of the next challenge. */
+async function proceed(result) {
+  if (result.session) {
+    challenge = null;
+    signedIn(result.session);
+    return;
+  }
+  challenge = result;
+  if (result.challenge === "NEW_PASSWORD_REQUIRED") {
+    showStep("#new-password-form", $("#new-password-title"));
+  } else if (result.challenge === "SOFTWARE_TOKEN_MFA") {
+    $("#mfa-code").value = "";
+    setText($("#mfa-code-error"), "");
+    showStep("#mfa-code-form", $("#mfa-code-title"));
+  } else if (result.challenge === "MFA_SETUP") {
+    $("#mfa-setup-code").value = "";
+    setText($("#mfa-setup-error"), "");
+    replaceChildren($("#mfa-qr"));
+    setText($("#mfa-secret"), "");
+    showStep("#mfa-setup-form", $("#mfa-setup-title"));
+    const { secret, uri } = await auth.startAuthenticator(result);
+    setText($("#mfa-secret"), secret.replace(/(.{4})(?=.)/g, "$1 "));
+    $("#mfa-secret").dataset.secret = secret;
+    $("#mfa-qr").appendChild(await qrCode(uri, "Code QR à scanner avec votre application d'authentification"));
+  }
+}
+
+/** The 6 digits of a code field, or an error next to it (and focus). */
+function readCode(input) {
+  const code = input.value.replace(/\s+/g, "");
+  const valid = /^\d{6}$/.test(code);
+  fieldError(input, valid ? "" : "Saisissez les 6 chiffres affichés par votre application.");
+  if (!valid) input.focus();
+  return valid ? code : null;
+}
+
+async function onCodeStep(event, input, errorBox, answer) {
+  event.preventDefault();
+  setText(errorBox, "");
+  const code = readCode(input);
+  if (!code) return;
+  const button = event.target.querySelector("button[type='submit']");
+  button.disabled = true;
+  try {
+    await proceed(await answer(challenge, code));
+  } catch (error) {
+    input.value = "";
+    if (error.code === "NotAuthorizedException" || error.code === "ResourceNotFoundException") {
+      showSignIn(error.message); // the challenge's session is over: start again
+      $("#username").focus();
+      return;
+    }
+    setText(errorBox, error.message);
+    input.focus();
+  } finally {
+    button.disabled = false;
+  }
 }
 
 async function onSignIn(event) {
@@ -115,15 +192,9 @@ async function onSignIn(event) {
   try {
     const result = await auth.signIn(username.value.trim(), password.value);
     password.value = "";
-    if (result.challenge) {
-      challenge = result;
-      $("#sign-in-form").hidden = true;
-      $("#new-password-form").hidden = false;
-      $("#new-password-title").focus();
-      return;
-    }
-    signedIn(result.session);
+    await proceed(result);
   } catch (error) {
+    showStep("#sign-in-form");
     setText($("#sign-in-error"), error.message);
     password.value = "";
     password.focus();
@@ -143,12 +214,14 @@ async function onNewPassword(event) {
   if (second.value !== first.value) return second.focus();
   try {
     const result = await auth.setNewPassword(challenge, first.value);
-    challenge = null;
     first.value = "";
     second.value = "";
-    signedIn(result.session);
+    await proceed(result);
   } catch (error) {
-    if (error.code === "InvalidPasswordException") {
+    if (error.code === "NotAuthorizedException" || error.code === "ResourceNotFoundException") {
+      showSignIn(error.message);
+      $("#username").focus();
+    } else if (error.code === "InvalidPasswordException") {
       fieldError(first, error.message);
       first.focus();
     } else {
@@ -173,10 +246,23 @@ async function main() {
   }
   $("#sign-in-form").addEventListener("submit", onSignIn);
   $("#new-password-form").addEventListener("submit", onNewPassword);
+  $("#mfa-setup-form").addEventListener("submit", (event) =>
+    onCodeStep(event, $("#mfa-setup-code"), $("#mfa-setup-error"), auth.verifyAuthenticator),
+  );
+  $("#mfa-code-form").addEventListener("submit", (event) =>
+    onCodeStep(event, $("#mfa-code"), $("#mfa-code-error"), auth.answerCode),
+  );
+  for (const button of $all("[data-restart]")) {
+    button.addEventListener("click", () => {
+      showSignIn("");
+      $("#username").focus();
+    });
+  }
   $("#sign-out").addEventListener("click", async () => {
-    if (workspace) await workspace.leave();
+    if (workspace && !(await workspace.leave())) return; // the officer chose to stay
     await auth.signOut();
   });
+  installShortcuts(() => (workspace && document.body.dataset.current === "conversations" ? workspace : null));
   auth.onChange((session) => {
     if (!session) leaveConsole(auth.takeExpiredReason());
   });

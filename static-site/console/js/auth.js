@@ -1,6 +1,8 @@
 /**
  * Officer sign-in against the Cognito user pool with plain fetch (no SDK): USER_PASSWORD_AUTH,
- * the NEW_PASSWORD_REQUIRED challenge, REFRESH_TOKEN_AUTH before expiry, sign-out.
+ * then whichever challenges the pool asks for — NEW_PASSWORD_REQUIRED, MFA_SETUP (enrol an
+ * authenticator app: AssociateSoftwareToken, VerifySoftwareToken) and SOFTWARE_TOKEN_MFA (the
+ * 6-digit code) — REFRESH_TOKEN_AUTH before expiry, sign-out.
  * Tokens live in memory and in sessionStorage (gone with the tab), never in localStorage.
  */
 
@@ -11,6 +13,9 @@ const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 const MIN_REFRESH_DELAY_MS = 10 * 1000;
 
 export const OFFICER_GROUPS = Object.freeze(["officers", "supervisors"]);
+/** The challenges the console answers (any other is refused with a French message). */
+export const CHALLENGES = Object.freeze(["NEW_PASSWORD_REQUIRED", "MFA_SETUP", "SOFTWARE_TOKEN_MFA"]);
+const ISSUER = "moncommissariat";
 
 /** A Cognito refusal with a French message meant for the sign-in form. */
 export class AuthError extends Error {
@@ -31,8 +36,18 @@ const COGNITO_MESSAGES = {
     "Ce mot de passe ne respecte pas les règles : au moins 12 caractères, avec des majuscules, des minuscules, des chiffres et un caractère spécial.",
   TooManyRequestsException: "Trop de tentatives. Patientez quelques minutes avant de réessayer.",
   LimitExceededException: "Trop de tentatives. Patientez quelques minutes avant de réessayer.",
-  CodeMismatchException: "La session de connexion a expiré. Recommencez.",
-  ExpiredCodeException: "La session de connexion a expiré. Recommencez.",
+  CodeMismatchException:
+    "Ce code ne correspond pas. Saisissez le code à 6 chiffres affiché maintenant par votre application (il change toutes les 30 secondes).",
+  EnableSoftwareTokenMFAException:
+    "Ce code ne correspond pas. Saisissez le code à 6 chiffres affiché maintenant par votre application (il change toutes les 30 secondes).",
+  ExpiredCodeException: "Ce code a déjà servi. Attendez le suivant (30 secondes au plus) et saisissez-le.",
+};
+const SESSION_EXPIRED =
+  "Cette étape de la connexion n'est plus valable (code erroné ou plus de 3 minutes écoulées). Recommencez avec votre identifiant.";
+// During a challenge, these mean that its session is over (Cognito: 3 minutes), not a bad password.
+const CHALLENGE_MESSAGES = {
+  NotAuthorizedException: SESSION_EXPIRED,
+  ResourceNotFoundException: SESSION_EXPIRED,
 };
 
 let session = null; // {idToken, accessToken, refreshToken, expiresAt, username, groups}
@@ -51,7 +66,8 @@ export function claims(token) {
   }
 }
 
-async function cognito(action, body) {
+/** One Cognito call; `withClient`: the call names the app client (InitiateAuth, RespondToAuthChallenge). */
+async function cognito(action, body, { withClient = true, messages = {} } = {}) {
   const config = await loadConfig();
   if (!config.cognito || !config.cognito.endpoint) {
     throw new AuthError("La connexion n'est pas configurée sur ce serveur.", "not_configured");
@@ -67,7 +83,7 @@ async function cognito(action, body) {
         "Content-Type": "application/x-amz-json-1.1",
         "X-Amz-Target": `AWSCognitoIdentityProviderService.${action}`,
       },
-      body: JSON.stringify({ ClientId: config.cognito.clientId, ...body }),
+      body: JSON.stringify(withClient ? { ClientId: config.cognito.clientId, ...body } : body),
     });
   } catch {
     throw new AuthError("Le service de connexion ne répond pas. Vérifiez le réseau et réessayez.", "network");
@@ -81,7 +97,7 @@ async function cognito(action, body) {
   if (!response.ok) {
     const type = String(data.__type || "").split("#").pop();
     throw new AuthError(
-      COGNITO_MESSAGES[type] || "La connexion a échoué. Réessayez dans un instant.",
+      messages[type] || COGNITO_MESSAGES[type] || "La connexion a échoué. Réessayez dans un instant.",
       type || "auth_error",
     );
   }
@@ -100,6 +116,7 @@ function fromResult(result, username, refreshToken) {
     refreshToken: result.RefreshToken || refreshToken,
     expiresAt,
     username: idClaims["cognito:username"] || username,
+    name: typeof idClaims.name === "string" && idClaims.name.trim() ? idClaims.name.trim() : "",
     groups,
   };
 }
@@ -122,33 +139,73 @@ function accept(result, username, refreshToken) {
 }
 
 /**
- * Sign in. Resolves {session} or {challenge: "NEW_PASSWORD_REQUIRED", challengeSession, username}.
+ * What Cognito answered: {session} when signed in, or {challenge, challengeSession, username}
+ * for a challenge the console answers.
  */
+function settle(data, username) {
+  if (data.AuthenticationResult) return { session: accept(data.AuthenticationResult, username) };
+  if (CHALLENGES.includes(data.ChallengeName)) {
+    const params = data.ChallengeParameters || {};
+    return { challenge: data.ChallengeName, challengeSession: data.Session, username: params.USER_ID_FOR_SRP || username };
+  }
+  throw new AuthError(
+    "Ce mode de connexion n'est pas pris en charge par la console : contactez votre encadrement.",
+    data.ChallengeName || "auth_error",
+  );
+}
+
+/** Sign in with a password: {session}, or a challenge to answer (see settle). */
 export async function signIn(username, password) {
   const data = await cognito("InitiateAuth", {
     AuthFlow: "USER_PASSWORD_AUTH",
     AuthParameters: { USERNAME: username, PASSWORD: password },
   });
-  if (data.ChallengeName === "NEW_PASSWORD_REQUIRED") {
-    return { challenge: data.ChallengeName, challengeSession: data.Session, username };
-  }
-  if (data.ChallengeName) {
-    throw new AuthError("Ce mode de connexion n'est pas pris en charge par la console.", data.ChallengeName);
-  }
-  return { session: accept(data.AuthenticationResult, username) };
+  return settle(data, username);
 }
 
-/** Answer the first-sign-in challenge with a new password. */
+function respond(challenge, name, responses) {
+  return cognito(
+    "RespondToAuthChallenge",
+    { ChallengeName: name, Session: challenge.challengeSession, ChallengeResponses: { USERNAME: challenge.username, ...responses } },
+    { messages: CHALLENGE_MESSAGES },
+  );
+}
+
+/** Answer the first-sign-in challenge with a new password (MFA enrolment may follow). */
 export async function setNewPassword(challenge, newPassword) {
-  const data = await cognito("RespondToAuthChallenge", {
-    ChallengeName: "NEW_PASSWORD_REQUIRED",
-    Session: challenge.challengeSession,
-    ChallengeResponses: { USERNAME: challenge.username, NEW_PASSWORD: newPassword },
-  });
-  if (!data.AuthenticationResult) {
-    throw new AuthError("La connexion a échoué. Recommencez.", data.ChallengeName || "auth_error");
+  return settle(await respond(challenge, "NEW_PASSWORD_REQUIRED", { NEW_PASSWORD: newPassword }), challenge.username);
+}
+
+/**
+ * MFA_SETUP, step 1: a new authenticator secret. Resolves {secret, uri}: the key to type into
+ * the app, and the otpauth:// address its QR code carries.
+ */
+export async function startAuthenticator(challenge) {
+  const data = await cognito("AssociateSoftwareToken", { Session: challenge.challengeSession }, { withClient: false, messages: CHALLENGE_MESSAGES });
+  if (data.Session) challenge.challengeSession = data.Session;
+  const secret = String(data.SecretCode || "");
+  const label = `${ISSUER}:${challenge.username}`;
+  const uri = `otpauth://totp/${encodeURIComponent(label)}?secret=${encodeURIComponent(secret)}&issuer=${ISSUER}&algorithm=SHA1&digits=6&period=30`;
+  return { secret, uri };
+}
+
+/** MFA_SETUP, step 2: the first code from the app confirms the enrolment and signs in. */
+export async function verifyAuthenticator(challenge, code) {
+  const data = await cognito(
+    "VerifySoftwareToken",
+    { Session: challenge.challengeSession, UserCode: code, FriendlyDeviceName: "Console moncommissariat" },
+    { withClient: false, messages: CHALLENGE_MESSAGES },
+  );
+  if (data.Status && data.Status !== "SUCCESS") {
+    throw new AuthError(COGNITO_MESSAGES.CodeMismatchException, "CodeMismatchException");
   }
-  return { session: accept(data.AuthenticationResult, challenge.username) };
+  if (data.Session) challenge.challengeSession = data.Session;
+  return settle(await respond(challenge, "MFA_SETUP", {}), challenge.username);
+}
+
+/** SOFTWARE_TOKEN_MFA: the 6-digit code of an enrolled authenticator app. */
+export async function answerCode(challenge, code) {
+  return settle(await respond(challenge, "SOFTWARE_TOKEN_MFA", { SOFTWARE_TOKEN_MFA_CODE: code }), challenge.username);
 }
 
 /** New id and access tokens from the refresh token; signs out when it is refused. */
@@ -201,7 +258,7 @@ export async function signOut() {
   const current = session;
   if (current && current.accessToken) {
     await Promise.race([
-      cognito("GlobalSignOut", { AccessToken: current.accessToken }).catch(() => {}),
+      cognito("GlobalSignOut", { AccessToken: current.accessToken }, { withClient: false }).catch(() => {}),
       new Promise((resolve) => setTimeout(resolve, 3000)),
     ]);
   }
@@ -235,6 +292,11 @@ export function idToken() {
 /** True when the id token is expired or about to be (a refusal is then worth a refresh). */
 export function expiresSoon() {
   return Boolean(session && session.expiresAt - Date.now() < REFRESH_MARGIN_MS);
+}
+
+/** The name to show: Cognito's `name` attribute (from the id token), else the username. */
+export function displayName() {
+  return session ? session.name || session.username : "";
 }
 
 export function isSupervisor() {

@@ -6,6 +6,19 @@
 
 import { el } from "./dom.js";
 
+/** A long label on several lines (Chart.js draws an array as lines): nothing is cut off. */
+function wrap(text, width = 26) {
+  // French punctuation (« ? », « : ») stays with the word before it.
+  const words = String(text).replace(/ ([?:!;])/g, "\u00a0$1").split(" ");
+  const lines = [];
+  for (const word of words) {
+    const last = lines[lines.length - 1];
+    if (last && `${last} ${word}`.length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.length > 1 ? lines : String(text);
+}
+
 const PALETTE = ["#0b4bb3", "#b00020", "#17663a", "#8a4b00", "#6a1b9a", "#00626f", "#525252", "#c2185b", "#33691e", "#1f2a44"];
 let chartPromise = null;
 
@@ -70,15 +83,17 @@ export function chartFigure(Chart, spec) {
     borderWidth: spec.type === "line" ? 2 : 1,
     spanGaps: true,
   }));
+  // The value axis counts whole conversations (never 0,2 … 1,0); the other one names things.
+  const counts = { beginAtZero: true, ticks: { color: "#1e1e1e", precision: spec.unit ? undefined : 0 } };
+  const names = { beginAtZero: true, ticks: { color: "#1e1e1e", autoSkip: !spec.horizontal } };
   const scales = doughnut
     ? {}
-    : {
-        x: { stacked: Boolean(spec.stacked), beginAtZero: true, ticks: { color: "#1e1e1e" } },
-        y: { stacked: Boolean(spec.stacked), beginAtZero: true, ticks: { color: "#1e1e1e", precision: spec.unit ? undefined : 0 } },
-      };
+    : spec.horizontal
+      ? { x: { ...counts, stacked: Boolean(spec.stacked) }, y: { ...names, stacked: Boolean(spec.stacked) } }
+      : { x: { ...names, stacked: Boolean(spec.stacked) }, y: { ...counts, stacked: Boolean(spec.stacked) } };
   const chart = new Chart(canvas, {
     type: spec.type,
-    data: { labels: spec.labels, datasets },
+    data: { labels: spec.horizontal ? spec.labels.map((name) => wrap(name)) : spec.labels, datasets },
     options: {
       animation: false,
       responsive: true,

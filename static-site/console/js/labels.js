@@ -15,6 +15,7 @@ export const FRAME_ERRORS = Object.freeze({
   officer_unavailable: "Ce collègue n'est plus disponible.",
   rate_limited: "Trop de messages : patientez quelques secondes.",
   busy: "Le service est occupé : réessayez.",
+  officer_offline: "Passez d'abord en ligne ou en pause.",
   invalid_input: "Saisie invalide.",
 });
 

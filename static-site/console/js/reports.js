@@ -101,7 +101,8 @@ function offerMore(page, results, loadMore, before = null) {
 function reportTable(caption) {
   return el(
     "div",
-    { className: "table-wrap" },
+    // Addresses can make it scroll: a region keyboard users can reach (WCAG 2.1.1).
+    { className: "table-wrap", tabindex: "0", role: "region", "aria-label": caption },
     el(
       "table",
       { className: "reports-table" },
@@ -153,7 +154,12 @@ async function loadSpots(reset) {
       results,
       el(
         "div",
-        { className: "table-wrap" },
+        {
+          className: "table-wrap",
+          tabindex: "0",
+          role: "region",
+          "aria-label": "Lieux signalés (signalements regroupés)",
+        },
         el(
           "table",
           { className: "spots-table" },
@@ -220,7 +226,7 @@ function observedText(observed) {
 }
 
 function row(term, value) {
-  return [el("dt", {}, term), el("dd", {}, value === null || value === undefined || value === "" ? "—" : value)];
+  return [el("dt", {}, term), el("dd", { dir: "auto" }, value === null || value === undefined || value === "" ? "—" : value)];
 }
 
 async function showReport(reportId) {

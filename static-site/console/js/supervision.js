@@ -1,23 +1,33 @@
 /**
  * Supervisors only (the API refuses the others anyway): the dashboard (chat statistics,
- * survey answers, reports) with Chart.js, canned-response management, survey results and the
- * workshop volunteers.
+ * each officer now, conversations by hour for shift planning, survey answers, reports) with
+ * Chart.js — live: read again every 30 s while it is shown — canned-response management,
+ * survey results and the workshop volunteers.
  */
 
 import { api } from "./api.js";
 import { chartFigure, loadChartLibrary } from "./charts.js";
 import { $, el, fieldError, replaceChildren, setText, uniqueId } from "./dom.js";
 import { duration, formatNumber, percent, shortDay, when } from "./format.js";
-import { CHAT_QUESTIONS, HOW_FAR, NON_USER_QUESTIONS, REPORT_KINDS, REPORT_STATUSES, SURVEY_ANSWERS, WANTED_ONLINE } from "/shared/js/vocabulary.js";
+import { CHAT_QUESTIONS, HOW_FAR, NON_USER_QUESTIONS, PRESENCE, REPORT_KINDS, REPORT_STATUSES, SURVEY_ANSWERS, WANTED_ONLINE } from "/shared/js/vocabulary.js";
 import { label, outcomeLabel } from "./labels.js";
 import { loadCanned } from "./tools.js";
 
 const charts = [];
 let volunteersNext = null;
+const LIVE_EVERY_MS = 30000;
+let loading = null;
+
+function dashboardShown() {
+  return document.body.dataset.current === "supervision" && document.visibilityState === "visible";
+}
 
 export function startSupervision() {
   $("#dashboard-refresh").addEventListener("click", () => loadDashboard());
   $("#dashboard-days").addEventListener("change", () => loadDashboard());
+  // Live: the figures are read again every 30 s while the dashboard is on screen.
+  setInterval(() => dashboardShown() && loadDashboard(true), LIVE_EVERY_MS);
+  document.addEventListener("visibilitychange", () => dashboardShown() && loadDashboard(true));
   refreshSupervision();
 }
 
@@ -33,14 +43,25 @@ function kpi(name, title, value) {
   return el("div", { dataset: { kpi: name } }, el("dt", {}, title), el("dd", {}, value));
 }
 
-async function loadDashboard() {
+/** Read and draw the dashboard; `live`: a timed refresh (no « Chargement » announced). */
+function loadDashboard(live = false) {
+  if (loading) return loading;
+  loading = drawDashboard(live).finally(() => {
+    loading = null;
+  });
+  return loading;
+}
+
+async function drawDashboard(live) {
   const days = Number($("#dashboard-days").value) || 14;
   const status = $("#dashboard-status");
-  setText(status, "Chargement des chiffres…");
-  const [chat, feedback] = await Promise.allSettled([
+  if (!live) setText(status, "Chargement des chiffres…");
+  const [chat, feedback, present] = await Promise.allSettled([
     api("/officer/stats/chat", { params: { days } }),
     api("/officer/feedback/summary", { params: { days } }),
+    api("/officer/stats/officers"),
   ]);
+  renderOfficers(present.status === "fulfilled" ? present.value.items : null, present.reason);
   const problems = [];
   if (chat.status === "rejected") problems.push(`statistiques du chat : ${chat.reason.message}`);
   if (feedback.status === "rejected") problems.push(`questionnaires et signalements : ${feedback.reason.message}`);
@@ -53,11 +74,52 @@ async function loadDashboard() {
     problems.push("les graphiques n'ont pas pu être dessinés");
   }
   renderSurvey(summary);
-  setText(
-    status,
-    problems.length
-      ? `Indisponible : ${problems.join(" ; ")}.`
-      : `Chiffres des ${days} derniers jours, mis à jour à ${new Date().toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" })}.`,
+  const text = problems.length
+    ? `Indisponible : ${problems.join(" ; ")}.`
+    : `Chiffres des ${days} derniers jours, mis à jour à ${new Date().toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", second: "2-digit" })} (mise à jour automatique toutes les 30 secondes).`;
+  // A timed refresh does not re-announce the same sentence to screen readers every 30 s.
+  if (live) $("#dashboard-updated").textContent = text;
+  else setText(status, text);
+  if (!live) $("#dashboard-updated").textContent = "";
+}
+
+/** Each officer online or away now: presence, load, longest wait for an answer. */
+function renderOfficers(items, failure) {
+  const box = $("#officers-now");
+  if (!items) {
+    replaceChildren(box, el("p", { className: "form-error" }, (failure && failure.message) || "Indisponible."));
+    return;
+  }
+  if (!items.length) {
+    replaceChildren(box, el("p", {}, "Aucun policier en ligne ni en pause."));
+    return;
+  }
+  replaceChildren(
+    box,
+    el(
+      "div",
+      { className: "table-wrap" },
+      el(
+        "table",
+        {},
+        el("caption", { className: "visually-hidden" }, "Policiers en service maintenant"),
+        el("thead", {}, el("tr", {}, ["Policier", "Disponibilité", "Conversations", "Plus longue attente d'une réponse"].map((name) => el("th", { scope: "col" }, name)))),
+        el(
+          "tbody",
+          {},
+          items.map((officer) =>
+            el(
+              "tr",
+              { dataset: { officerId: officer.officer_id } },
+              el("th", { scope: "row" }, officer.name),
+              el("td", {}, `${label(PRESENCE, officer.status)}${officer.connected ? "" : " (console fermée)"}`),
+              el("td", { className: "number" }, `${formatNumber(officer.active_count)} (maximum ${formatNumber(officer.capacity)})`),
+              el("td", { className: "number" }, officer.longest_reply_wait_seconds === null ? "—" : duration(officer.longest_reply_wait_seconds)),
+            ),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -125,6 +187,28 @@ async function renderCharts(stats, summary) {
       ],
       summary: `Attente médiane ${duration(stats.totals.median_wait_seconds)}, traitement médian ${duration(stats.totals.median_handle_seconds)}.`,
     });
+    if (stats.hours) {
+      const hours = Array.from({ length: 24 }, (_, hour) => `${hour} h`);
+      const today = stats.hours.today.started;
+      const weeks = stats.hours.four_weeks.started;
+      const busiest = weeks.indexOf(Math.max(...weeks));
+      specs.push({
+        id: "by-hour",
+        title: "Conversations commencées par heure (heure de Paris)",
+        type: "bar",
+        firstColumn: "Heure",
+        labels: hours,
+        series: [
+          { label: "Aujourd'hui", values: today },
+          {
+            label: "Moyenne des 4 dernières semaines",
+            values: weeks,
+            format: (v) => new Intl.NumberFormat("fr-FR", { maximumFractionDigits: 1 }).format(v || 0),
+          },
+        ],
+        summary: `${formatNumber(today.reduce((a, b) => a + b, 0))} aujourd'hui. ${Math.max(...weeks) > 0 ? `Heure la plus chargée sur 4 semaines : ${busiest} h.` : "Pas encore de données sur 4 semaines."}`,
+      });
+    }
     const outcomes = Object.entries(stats.totals.outcomes || {}).filter(([, count]) => count > 0);
     specs.push({
       id: "outcomes",
@@ -342,7 +426,8 @@ async function loadVolunteers(reset) {
       box,
       el(
         "div",
-        { className: "table-wrap" },
+        // Free text can make it scroll: a region keyboard users can reach (WCAG 2.1.1).
+        { className: "table-wrap", tabindex: "0", role: "region", "aria-label": "Volontaires" },
         el(
           "table",
           {},

@@ -35,9 +35,11 @@ export function publicUrl(url) {
 }
 
 /**
- * The canned-responses picker. `onInsert(canned)` receives {title, text, link?}.
+ * The canned-responses picker. `onInsert(canned)` receives {title, text, link?}. Keyboard:
+ * type to search (accent-insensitive), ↓ to the results, ↑/↓ between them, Entrée inserts
+ * (Entrée in the search inserts the first), Échap calls `onEscape` (back to the reply).
  */
-export function cannedPicker(onInsert) {
+export function cannedPicker(onInsert, { onEscape = null } = {}) {
   const inputId = uniqueId("canned-search");
   const input = el("input", { id: inputId, type: "search", autocomplete: "off", className: "input" });
   const status = el("p", { className: "hint", role: "status" });
@@ -56,6 +58,7 @@ export function cannedPicker(onInsert) {
       const haystack = plain(`${item.title} ${item.text}`);
       return words.every((word) => haystack.includes(word));
     });
+    shown = matches;
     replaceChildren(
       list,
       matches.slice(0, 30).map((item) =>
@@ -80,7 +83,30 @@ export function cannedPicker(onInsert) {
     );
   }
 
+  let shown = [];
   input.addEventListener("input", render);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown") {
+      const first = list.querySelector("button");
+      if (first) {
+        event.preventDefault();
+        first.focus();
+      }
+    } else if (event.key === "Enter") {
+      event.preventDefault();
+      if (shown.length) onInsert(shown[0]);
+    }
+  });
+  list.addEventListener("keydown", (event) => {
+    const buttons = Array.from(list.querySelectorAll("button"));
+    const index = buttons.indexOf(document.activeElement);
+    if (index < 0) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const next = event.key === "ArrowDown" ? buttons[index + 1] : buttons[index - 1];
+      (next || (event.key === "ArrowUp" ? input : buttons[index])).focus();
+    }
+  });
   const box = el(
     "div",
     { className: "tool-body" },
@@ -89,7 +115,13 @@ export function cannedPicker(onInsert) {
     status,
     list,
   );
-  return { element: box, refresh: render };
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && onEscape) {
+      event.preventDefault();
+      onEscape();
+    }
+  });
+  return { element: box, refresh: render, focus: () => input.focus() };
 }
 
 /** Fiches matching `query`: [{title, url}] (url is the site path /fiches/<slug>/). */

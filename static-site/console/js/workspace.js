@@ -1,20 +1,26 @@
 /**
- * The live workspace: presence and capacity, the queue, « Prendre la suivante », and the
- * conversations assigned to this officer as tabs. Frames come from OfficerSocket; after every
- * (re)connect the `officer_state` answering `hello` is the truth the tabs are rebuilt from.
+ * The live workspace: presence and capacity, the live queue, « Prendre la suivante » and
+ * « Prendre en priorité », and the conversations assigned to this officer as tabs. Frames come
+ * from OfficerSocket; after every (re)connect the `officer_state` answering `hello` is the
+ * truth the tabs are rebuilt from. What the officer must not miss is attention.js; what a
+ * reload must not lose, drafts.js; leaving with conversations open asks first (leaving.js).
  */
 
 import { PRESENCE, TOPICS } from "/shared/js/vocabulary.js";
 import { api } from "./api.js";
-import { $, $all, el, setText } from "./dom.js";
+import { Attention } from "./attention.js";
+import { $, $all, el, replaceChildren, setText } from "./dom.js";
+import { forgetWork, savedSelection, saveSelection } from "./drafts.js";
 import { duration, formatNumber } from "./format.js";
 import { FRAME_ERRORS, label } from "./labels.js";
 import { Conversation } from "./conversation.js";
 import { ConversationView } from "./conversation-view.js";
-import { chime, notice, titleCount } from "./notify.js";
+import { askToLeave } from "./leaving.js";
+import { notice, titleCount } from "./notify.js";
 
 const TYPING_EVERY_MS = 3000;
 const COLLEAGUES_TTL_MS = 5000;
+const QUEUE_SHOWN = 8; // waiting conversations listed in the sidebar (the rest are counted)
 
 function frameError(error) {
   return (error && (error.message || FRAME_ERRORS[error.code])) || "L'action a échoué. Réessayez.";
@@ -33,8 +39,13 @@ export class Workspace {
     this.closing = new Set();
     this.transferring = new Set();
     this.lastTyping = new Map();
-    this.queue = { waiting: 0, urgent: 0, oldest_wait_seconds: 0, at: Date.now() };
+    this.queue = { waiting: 0, urgent: 0, oldest_wait_seconds: 0, items: [], at: Date.now() };
     this.colleagues = { at: 0, items: [] };
+    this.restoring = savedSelection();
+    this.attention = new Attention({
+      open: (id) => this.select(id, true),
+      takePriority: () => this.takeNext(true),
+    });
 
     this.tabs = $("#tabs");
     this.panels = $("#panels");
@@ -45,7 +56,7 @@ export class Workspace {
     this.connection = $("#connection-state");
 
     this.takeButton.addEventListener("click", () => this.takeNext());
-    const choose = (event) => event.target.checked && this.setPresence(event.target.value);
+    const choose = (event) => event.target.checked && this.choosePresence(event.target.value);
     $("#presence").append(
       ...Object.entries(PRESENCE).map(([value, text]) =>
         el(
@@ -60,6 +71,7 @@ export class Workspace {
     this.tabs.addEventListener("keydown", (event) => this.tabKeys(event));
     document.addEventListener("visibilitychange", () => this.selected && this.markRead(this.selected));
     this.clockTimer = setInterval(() => this.renderQueue(), 1000);
+    this.waitTimer = setInterval(() => this.refreshWaits(), 5000);
 
     socket.addEventListener("frame", (event) => this.onFrame(event.detail));
     socket.addEventListener("status", (event) => this.onStatus(event.detail.state));
@@ -90,6 +102,8 @@ export class Workspace {
       conversation_removed: () => this.removed(frame),
       citizen_status: () => this.citizenStatus(frame),
       queue_state: () => this.setQueue(frame),
+      // Supervisors only: a burst of urgent requests from one source (possible queue abuse).
+      alert: () => typeof frame.message === "string" && notice(frame.message, "error"),
       error: () => !frame.ref && notice(frameError(frame), "error"),
     }[frame.type];
     if (handler) handler();
@@ -124,6 +138,11 @@ export class Workspace {
     for (const id of held) this.resendPending(id);
     if (state.queue) this.setQueue(state.queue);
     this.renderPresence();
+    // After a reload, the conversation that was selected is selected again.
+    if (this.restoring && this.items.has(this.restoring) && this.selected !== this.restoring) {
+      this.select(this.restoring, false);
+    }
+    this.restoring = null;
     if (!this.selected && this.items.size) this.select(this.items.keys().next().value, false);
     this.renderEmpty();
   }
@@ -131,8 +150,40 @@ export class Workspace {
   renderPresence() {
     for (const radio of $all("input[name='presence']")) radio.checked = radio.value === this.status;
     this.capacitySelect.value = String(this.capacity);
-    setText($("#load"), `${this.activeCount} conversation${this.activeCount > 1 ? "s" : ""} sur ${this.capacity} possibles · ${label(PRESENCE, this.status)}`);
+    const count = this.activeCount;
+    const held = count === 0 ? "Aucune conversation en cours" : `${count} conversation${count > 1 ? "s" : ""} en cours`;
+    const room =
+      count > this.capacity
+        ? ` : au-delà de votre maximum (${this.capacity}), vous n'en recevez pas d'autre pour le moment`
+        : ` (maximum : ${this.capacity})`;
+    setText($("#load"), `${held}${room} · ${label(PRESENCE, this.status)}`);
     document.body.dataset.presence = this.status;
+    this.attention.setActive(this.status !== "offline");
+  }
+
+  /** The presence radios: going offline with conversations open asks what to do first. */
+  async choosePresence(status) {
+    if (status === "offline" && (await this.handOverBeforeLeaving("offline")) === "stay") {
+      this.renderPresence();
+      return;
+    }
+    await this.setPresence(status);
+  }
+
+  /** Conversations still open: give them back to the queue, or stay. Resolves the choice. */
+  async handOverBeforeLeaving(reason) {
+    const open = this.openIds();
+    if (!open.length) return "none";
+    const choice = await askToLeave(open.length, reason);
+    if (choice !== "requeue") return "stay";
+    for (const id of open) await this.transfer(id, null, null);
+    return "requeue";
+  }
+
+  openIds() {
+    return Array.from(this.items.entries())
+      .filter(([, item]) => !item.model.closed)
+      .map(([id]) => id);
   }
 
   async setPresence(status, capacity = undefined) {
@@ -150,28 +201,65 @@ export class Workspace {
   // -- queue ----------------------------------------------------------------------------
 
   setQueue(queue) {
-    this.queue = { ...queue, at: Date.now() };
-    this.renderQueue();
+    // A queue_state older than the one shown (pushes and answers can cross) is dropped.
+    if (queue.version !== undefined && this.queue.version !== undefined && Number(queue.version) < Number(this.queue.version)) return;
+    this.queue = { ...queue, items: queue.items || [], at: Date.now() };
+    this.attention.setQueue(this.queue);
+    this.renderQueue(true);
   }
 
-  renderQueue() {
+  /** The counts tick every second; the list is rebuilt when a new queue_state comes. */
+  renderQueue(rebuild = false) {
     const waiting = Number(this.queue.waiting || 0);
     const elapsed = (Date.now() - this.queue.at) / 1000;
     setText($("#queue-waiting"), formatNumber(waiting));
     setText($("#queue-urgent"), formatNumber(this.queue.urgent || 0));
     setText($("#queue-oldest"), waiting ? duration(Number(this.queue.oldest_wait_seconds || 0) + elapsed) : "—");
     $("#queue-urgent").classList.toggle("alert", Number(this.queue.urgent || 0) > 0);
+    const list = $("#queue-list");
+    if (rebuild) {
+      const items = this.queue.items.slice(0, QUEUE_SHOWN);
+      replaceChildren(
+        list,
+        items.map((item) =>
+          el(
+            "li",
+            { className: item.urgent ? "urgent" : "", dataset: { conversationId: item.conversation_id, since: String(Number(item.waiting_seconds || 0)) } },
+            el(
+              "p",
+              { className: "queue-item-head" },
+              item.urgent ? el("span", { className: "tag urgent" }, "Urgent") : null,
+              el("span", { className: "queue-topic" }, label(TOPICS, item.topic)),
+              el("span", { className: "queue-wait" }),
+            ),
+            item.preview ? el("p", { className: "queue-preview" }, `« ${item.preview} »`) : null,
+          ),
+        ),
+      );
+      const more = waiting - items.length;
+      setText($("#queue-more"), more > 0 ? `et ${formatNumber(more)} autre${more > 1 ? "s" : ""} en attente` : "");
+      $("#queue-empty").hidden = waiting > 0;
+    }
+    for (const item of list.children) {
+      setText(item.querySelector(".queue-wait"), `attend depuis ${duration(Number(item.dataset.since) + elapsed)}`);
+    }
   }
 
-  async takeNext() {
-    setText(this.takeError, "");
+  /** « Prendre la suivante »; with `priority`, the urgent head of the queue, even at capacity. */
+  async takeNext(priority = false) {
+    const errorBox = priority ? $("#take-priority-error") : this.takeError;
+    setText(errorBox, "");
     this.takeInFlight = true;
+    this.expectedTake = null;
     try {
-      const taken = await this.socket.request({ type: "take_next" });
-      this.select(taken.conversation_id, true);
+      const frame = { type: "take_next" };
+      if (priority) frame.priority = true;
+      const taken = await this.socket.request(frame);
+      // Usually selected already, when its conversation_assigned came first (see assigned()).
+      if (this.selected !== taken.conversation_id) this.select(taken.conversation_id, true);
       this.socket.send({ type: "ping" }); // fresh queue figures
     } catch (error) {
-      setText(this.takeError, frameError(error));
+      setText(errorBox, frameError(error));
     } finally {
       this.takeInFlight = false;
     }
@@ -193,17 +281,17 @@ export class Workspace {
       retry: (clientId) => this.sendPending(id, clientId),
       typing: () => this.typing(id),
       close: (outcome, links) => this.close(id, outcome, links),
-      transfer: (to) => this.transfer(id, to),
+      transfer: (to, note) => this.transfer(id, to, note),
       loadColleagues: (target) => this.loadColleagues(target),
       dismiss: () => this.drop(id, true),
+      fileReport: (report) => api(`/officer/conversations/${encodeURIComponent(id)}/report`, { method: "POST", body: report }),
     });
     this.items.set(id, { model, view });
     this.tabs.appendChild(view.tab);
     this.panels.appendChild(view.panel);
     if (announce) {
-      notice(`Nouvelle conversation : ${label(TOPICS, model.topic)}${model.urgent ? " (urgente)" : ""}.`, "new");
-      if (!this.takeInFlight) chime();
-      view.tab.classList.add("fresh");
+      this.attention.raise(id, { topic: model.topic, urgent: model.urgent });
+      view.setUnread(model.unread, true);
     }
     this.renderEmpty();
     return { model, view };
@@ -214,22 +302,34 @@ export class Workspace {
     const existing = this.items.get(data.conversation_id);
     if (existing && !existing.model.closed) {
       for (const message of existing.model.update(data)) existing.view.addMessage(message);
+      existing.view.renderNotes();
       return;
     }
     if (existing) this.drop(data.conversation_id, false);
-    this.open(data, { announce: true });
-    this.activeCount = Math.min(this.capacity, this.activeCount + 1);
+    // The answer to « Prendre la suivante » follows its conversation_assigned: the
+    // conversation this officer asked for is opened, with the cursor in its reply box, as
+    // soon as it arrives — not one frame later, when typing may already have started.
+    const asked = this.takeInFlight && !this.expectedTake;
+    if (asked) this.expectedTake = data.conversation_id;
+    this.open(data, { announce: !asked });
+    this.activeCount += 1;
     this.renderPresence();
-    if (!this.selected) this.select(data.conversation_id, false);
+    if (asked) this.select(data.conversation_id, true);
+    else if (!this.selected) this.select(data.conversation_id, false, true);
     this.updateTitle();
   }
 
-  select(id, focus) {
+  /**
+   * Show a conversation. `auto`: the console shows it by itself (the first one pushed while
+   * none was shown): it stays « Nouvelle » and unread until the officer opens it.
+   */
+  select(id, focus, auto = false) {
     if (!this.items.has(id)) return;
     this.selected = id;
+    saveSelection(id);
     for (const [key, item] of this.items) item.view.setSelected(key === id);
     const { view } = this.items.get(id);
-    view.tab.classList.remove("fresh");
+    if (!auto) this.attention.settle(id);
     this.markRead(id);
     if (focus) view.focusReply();
   }
@@ -237,6 +337,7 @@ export class Workspace {
   markRead(id) {
     const item = this.items.get(id);
     if (!item || id !== this.selected || document.visibilityState !== "visible") return;
+    if (this.attention.isFresh(id)) return; // not opened yet: not read either
     item.model.unread = 0;
     item.view.setUnread(0);
     this.updateTitle();
@@ -246,10 +347,50 @@ export class Workspace {
     }
   }
 
+  /** The title counts what waits: conversations not opened yet and unread messages. */
   updateTitle() {
     let unread = 0;
     for (const { model } of this.items.values()) unread += model.unread;
-    titleCount(unread);
+    titleCount(unread + this.attention.count);
+  }
+
+  /** Every 5 s: how long each citizen has waited for an answer (tab lines). */
+  refreshWaits() {
+    for (const { view } of this.items.values()) view.refreshWaiting();
+  }
+
+  /** Keyboard: the next (+1) or previous (-1) conversation, announced for screen readers. */
+  cycle(step) {
+    const ids = Array.from(this.items.keys());
+    if (!ids.length) return;
+    const index = ids.indexOf(this.selected);
+    this.goTo(ids[(index + step + ids.length) % ids.length], ids);
+  }
+
+  /** Keyboard: the conversation at `position` (1 = first tab). */
+  goToPosition(position) {
+    const ids = Array.from(this.items.keys());
+    if (ids[position - 1]) this.goTo(ids[position - 1], ids);
+  }
+
+  goTo(id, ids) {
+    this.select(id, true);
+    const { model } = this.items.get(id);
+    const waiting = model.awaitingSince();
+    notice(
+      `Conversation ${ids.indexOf(id) + 1} sur ${ids.length} : ${label(TOPICS, model.topic)}${model.urgent ? ", urgente" : ""}${waiting ? `, attend votre réponse depuis ${duration(Date.now() / 1000 - waiting)}` : ""}.`,
+    );
+  }
+
+  focusReply() {
+    const view = this.selected && this.view(this.selected);
+    if (view) view.focusReply();
+    else this.takeButton.focus();
+  }
+
+  openCanned() {
+    const view = this.selected && this.view(this.selected);
+    if (view && !view.composer.hidden) view.openCanned();
   }
 
   message(frame) {
@@ -258,11 +399,11 @@ export class Workspace {
     if (!item.model.add(frame)) return;
     item.view.addMessage(frame);
     if (frame.sender === "citizen") {
-      if (this.selected === frame.conversation_id && document.visibilityState === "visible") {
+      if (this.selected === frame.conversation_id && document.visibilityState === "visible" && !this.attention.isFresh(frame.conversation_id)) {
         this.markRead(frame.conversation_id);
       } else {
         item.model.unread += 1;
-        item.view.setUnread(item.model.unread);
+        item.view.setUnread(item.model.unread, this.attention.isFresh(frame.conversation_id));
         this.updateTitle();
       }
     }
@@ -273,6 +414,7 @@ export class Workspace {
     if (!item || item.model.closed) return;
     const clientId = item.model.queue(text);
     item.view.addPending(clientId, text);
+    item.view.refreshWaiting();
     this.sendPending(id, clientId);
   }
 
@@ -354,13 +496,19 @@ export class Workspace {
     }
   }
 
-  async transfer(id, to) {
+  async transfer(id, to, note) {
     const item = this.items.get(id);
     if (!item) return;
     this.transferring.add(id);
     try {
-      await this.socket.request({ type: "transfer", conversation_id: id, to_officer_id: to });
-      this.finish(id, to ? "Conversation transférée à votre collègue." : "Conversation remise dans la file d'attente.");
+      const frame = { type: "transfer", conversation_id: id, to_officer_id: to };
+      if (note) frame.note = note;
+      const answer = await this.socket.request(frame);
+      let text = to ? "Conversation transférée à votre collègue." : "Conversation remise dans la file d'attente : un ou une collègue la prendra.";
+      if (!to && answer.alone) {
+        text = "Conversation remise dans la file d'attente. Aucun autre policier n'est en ligne : elle pourra vous revenir.";
+      }
+      this.finish(id, text);
     } catch (error) {
       this.transferring.delete(id);
       item.view.showTransferError(frameError(error));
@@ -390,6 +538,7 @@ export class Workspace {
     const item = this.release(frame, this.closing);
     if (!item) return;
     item.model.closed = { outcome: frame.outcome, byMe: false };
+    this.attention.settle(frame.conversation_id);
     item.view.showEnded(item.view.endedText(frame.outcome));
     notice(`Conversation terminée : ${label(TOPICS, item.model.topic)}.`);
   }
@@ -398,6 +547,7 @@ export class Workspace {
     const item = this.release(frame, this.transferring);
     if (!item) return;
     item.model.closed = { outcome: null, byMe: false };
+    this.attention.settle(frame.conversation_id);
     item.view.showEnded("Cette conversation vous a été retirée (absence trop longue) : elle est repartie dans la file d'attente.");
   }
 
@@ -409,6 +559,8 @@ export class Workspace {
     const index = ids.indexOf(id);
     item.view.remove();
     this.items.delete(id);
+    this.attention.settle(id);
+    forgetWork(id);
     this.closing.delete(id);
     this.transferring.delete(id);
     if (this.selected === id) {
@@ -454,8 +606,12 @@ export class Workspace {
     target.setColleagues(this.colleagues.items);
   }
 
-  /** Sign-out: go offline first so no conversation is assigned to an empty chair. */
+  /**
+   * Sign-out: conversations still open are given back (or the officer stays: resolves false);
+   * then offline, so no conversation is assigned to an empty chair.
+   */
   async leave() {
+    if ((await this.handOverBeforeLeaving("sign-out")) === "stay") return false;
     if (this.socket.connected && this.status !== "offline") {
       await Promise.race([
         this.socket.request({ type: "presence", status: "offline" }).catch(() => {}),
@@ -463,6 +619,8 @@ export class Workspace {
       ]);
     }
     clearInterval(this.clockTimer);
+    clearInterval(this.waitTimer);
     for (const id of Array.from(this.items.keys())) this.drop(id, false);
+    return true;
   }
 }

@@ -5,9 +5,11 @@
 
 export const SENDERS = Object.freeze({ citizen: "Vous", officer: "Policier", system: "Information" });
 
-/** 1er, 2e, 3e… */
-export function ordinal(n) {
-  return n === 1 ? "1er" : `${n}e`;
+/** Where one stands, without a gendered ordinal (« 1er / 1re »): the head, or who is ahead. */
+export function placeText(position) {
+  if (position === 1) return "Vous êtes en tête de la file.";
+  const ahead = position - 1;
+  return `${ahead} ${ahead > 1 ? "personnes attendent" : "personne attend"} avant vous.`;
 }
 
 /** "moins d'une minute", "environ 1 minute", "environ 12 minutes", "plus d'une heure". */
@@ -18,10 +20,10 @@ export function waitText(seconds) {
   return `environ ${minutes} minute${minutes > 1 ? "s" : ""}`;
 }
 
-/** « Vous êtes 3e dans la file. Attente estimée : environ 5 minutes. » */
+/** « 2 personnes attendent avant vous. Attente estimée : environ 5 minutes. » */
 export function queueText(frame) {
   const position = Number.isInteger(frame.position) && frame.position > 0 ? frame.position : null;
-  const place = position ? `Vous êtes ${ordinal(position)} dans la file.` : "Vous êtes dans la file.";
+  const place = position ? placeText(position) : "Vous êtes dans la file.";
   if (frame.officers_online === 0) {
     return `${place} Aucun policier n'est en ligne pour le moment : gardez cette page ouverte, un policier vous répondra dès que possible.`;
   }

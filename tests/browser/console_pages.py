@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.conftest import Platform, http_json
 from tests.e2e.ws_client import WsClient
+from tests.local_platform import Platform, http_json
 
 OFFICER = "officier1"
 SUPERVISOR = "superviseur"
@@ -39,10 +41,36 @@ class ConsolePage:
         self.context.close()
 
 
+# Desktop notifications recorded instead of shown (headless Chromium shows none): the
+# permission starts unasked, « Activer les notifications du bureau » grants it.
+FAKE_NOTIFICATIONS = """
+window.__notifications = [];
+class FakeNotification {
+  static permission = "default";
+  static requestPermission() {
+    FakeNotification.permission = "granted";
+    return Promise.resolve("granted");
+  }
+  constructor(title, options = {}) {
+    this.title = title; this.body = options.body; this.tag = options.tag; this.closed = false;
+    window.__notifications.push(this);
+  }
+  close() { this.closed = true; }
+}
+window.Notification = FakeNotification;
+"""
+
+
 def open_console(
-    browser: Any, platform: Platform, username: str = OFFICER, width: int = 1280
+    browser: Any,
+    platform: Platform,
+    username: str = OFFICER,
+    width: int = 1280,
+    init_script: str | None = None,
 ) -> ConsolePage:
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+    if init_script:
+        context.add_init_script(init_script)
     page = context.new_page()
     page.set_default_timeout(15_000)
     console = ConsolePage(context, page)
@@ -75,8 +103,29 @@ def open_console(
     return console
 
 
-def set_presence(page: Any, status: str) -> None:
+@contextmanager
+def signed_in(browser: Any, platform: Platform, username: str = OFFICER) -> Iterator[Any]:
+    """The console page of ``username``; then closed, and the officer left clean."""
+    console = open_console(browser, platform, username)
+    try:
+        yield console.page
+    finally:
+        console.close()
+        leave_officer_clean(platform, username)
+
+
+def set_presence(page: Any, status: str, open_conversations: str = "requeue") -> None:
+    """Choose a presence; going offline with conversations open asks first: answer with
+    ``open_conversations`` (« requeue »: give them back to the queue, « stay »)."""
     page.check(f"#presence-{status}")
+    page.wait_for_function(
+        f"() => document.body.dataset.presence === '{status}'"
+        " || document.querySelector('#leave-dialog').open"
+    )
+    if page.evaluate("document.querySelector('#leave-dialog').open"):
+        page.click(f"#leave-{open_conversations}")
+        if open_conversations == "stay":
+            return
     page.wait_for_function(f"() => document.body.dataset.presence === '{status}'")
 
 
@@ -195,7 +244,8 @@ def leave_officer_clean(platform: Platform, username: str = OFFICER) -> None:
                 },
                 ("ok",),
             )
-        officer.request({"type": "presence", "status": "offline"}, "officer_state")
+        # Offline, at the default capacity (a test may have lowered it).
+        officer.request({"type": "presence", "status": "offline", "capacity": 4}, "officer_state")
     finally:
         officer.close()
 

@@ -1,7 +1,8 @@
 """Shared fixtures of the report and feedback tests: the app behind chalice's test client,
 real Cognito tokens (moto, pinned JWKS), sample reports, a frozen clock, a fake chat verdict.
 
-Imported by tests/integration/test_reports_*.py and test_feedback*.py (no tests here).
+No tests here: tests/integration/conftest.py offers the fixtures to the integration tier,
+the report and feedback tests import the helpers.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MotoAws, configure_app
+from tests.app_settings import configure_app
+from tests.integration.moto_world import MotoAws
 
 PASSWORD = "Commissariat-2026!"
 # Noon, 800 days ago: tests travel up to two years ahead while the Cognito tokens
@@ -88,8 +90,12 @@ class Api:
         body: Any = None,
         headers: dict[str, str] | None = None,
         raw: bytes | None = None,
+        through_cdn: bool = True,
     ) -> Reply:
+        """One request; ``through_cdn`` (as CloudFront sends it): with the origin secret."""
         sent = dict(headers or {})
+        if through_cdn:
+            sent.setdefault("X-Origin-Verify", self.aws.secret_value("ORIGIN_SECRET_ID"))
         payload = raw
         if body is not None:
             payload = json.dumps(body).encode("utf-8")

@@ -19,8 +19,21 @@ def _lint(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_infra_template_passes_cfn_lint() -> None:
-    result = _lint(ROOT / "infra" / "template.yaml")
+@pytest.mark.parametrize("template", ["template.yaml", "edge.yaml"])
+def test_infra_templates_pass_cfn_lint(template: str) -> None:
+    result = _lint(ROOT / "infra" / template)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_edge_template_lints_in_the_region_it_is_deployed_to() -> None:
+    from infra.stack import EDGE_REGION
+
+    result = subprocess.run(
+        [str(BIN / "cfn-lint"), str(ROOT / "infra" / "edge.yaml"), "--regions", EDGE_REGION],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -24,7 +24,7 @@ import pytest
 from local.template import table_definitions
 
 # The first deploy builds the dependency package when no cached one matches (pip download).
-pytestmark = [pytest.mark.e2e, pytest.mark.timeout(900)]
+pytestmark = [pytest.mark.deploy, pytest.mark.timeout(900)]
 
 ROOT = Path(__file__).resolve().parents[2]
 STAGE = "dev"
@@ -212,6 +212,46 @@ def test_the_second_pass_gives_the_stack_the_api_domains(deployed: Deployed) -> 
     parameters = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Stacks"][0]["Parameters"]}
     assert parameters["RestApiDomain"] == deployed.report["rest_api_url"].split("/")[2]
     assert parameters["WebSocketApiDomain"] == deployed.report["websocket_url"].split("/")[2]
+    # CloudFront's X-Origin-Verify names the secret's current version: a rotation updates it.
+    secrets = deployed.client("secretsmanager")
+    versions = secrets.list_secret_version_ids(SecretId=f"{PREFIX}-origin-verify")["Versions"]
+    current = next(v["VersionId"] for v in versions if "AWSCURRENT" in v["VersionStages"])
+    assert parameters["OriginSecretVersion"] == current
+
+
+def test_the_stage_reads_its_secrets_from_secrets_manager(deployed: Deployed) -> None:
+    environment = deployed.stage_environment()
+    secrets = deployed.client("secretsmanager")
+    for setting, name in (
+        ("CLIENT_KEY_SECRET_ID", f"{PREFIX}-client-key"),
+        ("ORIGIN_SECRET_ID", f"{PREFIX}-origin-verify"),
+    ):
+        described = secrets.describe_secret(SecretId=environment[setting])
+        assert described["Name"] == name
+        assert len(secrets.get_secret_value(SecretId=name)["SecretString"]) >= 32
+    assert environment["TRUSTED_PROXY_HOPS"] == "1"
+    assert "secrets created by API" in " ".join(deployed.report["bridged"])
+
+
+def test_every_function_logs_into_a_group_kept_90_days(deployed: Deployed) -> None:
+    logs = deployed.client("logs")
+    groups = {
+        group["logGroupName"]: group.get("retentionInDays")
+        for group in logs.describe_log_groups()["logGroups"]
+    }
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    for name in config["stages"][STAGE]["lambda_functions"]:
+        function_name = PREFIX if name == "api_handler" else f"{PREFIX}-{name}"
+        assert groups[f"/aws/lambda/{function_name}"] == 90, name
+    assert groups[f"/aws/apigateway/{PREFIX}-rest-access"] == 90
+
+
+def test_the_rest_api_writes_access_logs(deployed: Deployed) -> None:
+    api_id = deployed.report["rest_api_url"].split("//")[1].split(".")[0]
+    stage = deployed.client("apigateway").get_stage(restApiId=api_id, stageName="api")
+    settings = stage["accessLogSettings"]
+    assert settings["destinationArn"].endswith(f":log-group:/aws/apigateway/{PREFIX}-rest-access")
+    assert "$context.requestId" in settings["format"] and "sourceIp" not in settings["format"]
 
 
 def test_the_site_and_the_console_are_synced_with_the_stage_config(deployed: Deployed) -> None:
@@ -241,7 +281,7 @@ def test_the_site_and_the_console_are_synced_with_the_stage_config(deployed: Dep
 def test_the_report_says_what_moto_could_not_do(deployed: Deployed) -> None:
     assert deployed.report["emulated"] is True
     skipped = " ".join(deployed.report["skipped"])
-    for missing in ("CloudFront", "CloudWatch alarms", "WebSocket stage throttling"):
+    for missing in ("CloudFront", "CloudWatch alarms", "WebSocket stage throttling", "WAFv2"):
         assert missing in skipped
     bridged = " ".join(deployed.report["bridged"])
     assert "OpenAPI 3" in bridged and "CreateDeployment" in bridged and "user pool" in bridged
@@ -262,6 +302,8 @@ def test_deploying_again_updates_in_place_then_destroy_removes_the_stage(
     assert not {name for name in buckets if name.startswith(f"{PREFIX}-")}
     functions = deployed.client("lambda").list_functions()["Functions"]
     assert not [f for f in functions if f["FunctionName"].startswith(PREFIX)]
+    secrets = deployed.client("secretsmanager").list_secrets()["SecretList"]
+    assert not [s for s in secrets if s["Name"].startswith(f"{PREFIX}-")]
     stacks = deployed.client("cloudformation").list_stacks()["StackSummaries"]
     assert all(
         s["StackStatus"] == "DELETE_COMPLETE" for s in stacks if s["StackName"].startswith(PREFIX)

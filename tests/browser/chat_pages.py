@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from tests.conftest import Platform
 from tests.e2e.ws_client import WsClient
+from tests.local_platform import Platform
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 CHAT_KEY = "moncommissariat.tchat"
