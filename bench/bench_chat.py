@@ -195,7 +195,15 @@ def run() -> dict[str, float]:
 
 # -- every queue operation at 10 and 1,000 waiting citizens -----------------------------------
 
-QUEUE_OPERATIONS = ("join", "take_next", "close", "cancel", "officer_ping")
+QUEUE_OPERATIONS = (
+    "join",
+    "take_next",
+    "transfer",
+    "close",
+    "cancel",
+    "officer_ping",
+    "officer_hello",
+)
 
 
 def _seed_waiting(dynamodb: Any, count: int) -> None:
@@ -295,8 +303,16 @@ def _measure_queue(waiting: int) -> dict[str, dict[str, int]]:
             "join", citizen, {"type": "join", "topic": "vol", "text": "Bonjour", "client_id": "j1"}
         )
         measure("officer_ping", agent, {"type": "ping"})
+        measure("officer_hello", agent, {"type": "hello"})
         taken = measure("take_next", agent, {"type": "take_next"})
         cid = next(a for a in taken if a["type"] == "taken")["conversation_id"]
+        measure(
+            "transfer",
+            agent,
+            {"type": "transfer", "conversation_id": cid, "note": "Plainte pour vol, à orienter."},
+        )
+        retaken = agent.send({"type": "take_next"})  # the same one, back from the queue
+        assert next(a for a in retaken if a["type"] == "taken")["conversation_id"] == cid
         measure(
             "close",
             agent,
