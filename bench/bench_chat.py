@@ -190,6 +190,7 @@ def run() -> dict[str, float]:
     figures["chat.items_read_per_message"] = large["items_read"]
     figures["chat.baseline_items_read_per_message"] = large["baseline_items"]
     figures.update(queue_figures())
+    figures.update(conversation_figures())
     return figures
 
 
@@ -336,3 +337,87 @@ def queue_figures() -> dict[str, float]:
             figures[f"chat.items_read.{suffix}"] = measured["items"][operation]
             figures[f"chat.sync_pushes.{suffix}"] = measured["pushes"][operation]
     return figures
+
+
+# -- one whole conversation, fan-outs included (docs/scale.md: cost per 1,000) -------------
+
+READS = ("GetItem", "Query", "BatchGetItem", "Scan")
+
+
+def conversation_figures() -> dict[str, float]:
+    """AWS calls of one conversation from ``$connect`` to ``$disconnect`` with an officer
+    free: join (assigned at once), three messages each way, close — the fan-outs its queue
+    events cause included. ``chat.conversation.*``: DynamoDB read and write calls, SQS
+    messages sent, frames pushed, Lambda invocations (frames, connect and disconnect,
+    fan-outs)."""
+    import boto3
+    from moto import mock_aws
+
+    from local.aws import create_queues, create_secrets, create_tables
+
+    with mock_aws():
+        create_tables(boto3.client("dynamodb", region_name="eu-west-3"), PREFIX)
+        create_queues(boto3.client("sqs", region_name="eu-west-3"), PREFIX)
+        secrets = create_secrets(boto3.client("secretsmanager", region_name="eu-west-3"), PREFIX)
+        from tests.app_settings import configure_app
+
+        configure_app(
+            {
+                "CLIENT_KEY_SECRET_ID": secrets["CLIENT_KEY_SECRET_ID"],
+                "SQS_ENDPOINT": "",
+                "QUEUE_SETTLE_SECONDS": "0",
+            }
+        )
+        from chalicelib.clock import now
+        from chalicelib.models import officer as officers
+        from chalicelib.models.connection import save_connection
+        from chalicelib.websocket.push import use_sender
+        from tests.integration.chat_harness import Client, deliver_queue_events, install_recorder
+
+        recorder = install_recorder()
+        officers.attach_socket("bench-officer", "agent", "officer-socket=", "bench|api", 3, now())
+        save_connection("officer-socket=", "officer", "bench", "api", officer_id="bench-officer")
+        agent = Client(recorder, deliver=False)
+        agent.connection_id = "officer-socket="
+        agent.send({"type": "presence", "status": "online", "capacity": 3})
+        deliver_queue_events()
+        fan_outs = 0
+        for _ in range(2):  # the second one is measured: clients and caches warm
+            frames = 0
+            fan_outs = 0
+            before = sum(len(f) for f in recorder.frames.values())
+            with aws_calls.counting() as tally:
+                citizen = Client(recorder, deliver=False)
+                citizen.send({"type": "join", "topic": "vol", "text": "On m'a volé mon vélo"})
+                fan_outs += deliver_queue_events()
+                cid = next(f for f in citizen.all() if f["type"] == "joined")["conversation_id"]
+                for n in range(3):
+                    agent.send(
+                        {
+                            "type": "send",
+                            "conversation_id": cid,
+                            "client_id": f"o{n}",
+                            "text": "Oui",
+                        }
+                    )
+                    citizen.send({"type": "send", "client_id": f"c{n}", "text": "Merci"})
+                agent.send(
+                    {"type": "close", "conversation_id": cid, "outcome": "information", "links": []}
+                )
+                fan_outs += deliver_queue_events()
+                citizen.disconnect()
+            frames = sum(len(f) for f in recorder.frames.values()) - before
+        use_sender(None)
+        ddb = {
+            key.split(".", 1)[1]: n for key, n in tally.calls.items() if key.startswith("dynamodb.")
+        }
+        reads = sum(n for op, n in ddb.items() if op in READS)
+        return {
+            "chat.conversation.ddb_read_calls": reads,
+            "chat.conversation.ddb_write_calls": sum(ddb.values()) - reads,
+            "chat.conversation.ddb_transactions": ddb.get("TransactWriteItems", 0),
+            "chat.conversation.sqs_messages_sent": tally.calls.get("sqs.SendMessage", 0),
+            "chat.conversation.frames_pushed": frames,
+            # $connect, join, 6 sends, close, $disconnect, and each fan-out.
+            "chat.conversation.lambda_invocations": 10 + fan_outs,
+        }
