@@ -61,7 +61,8 @@ def test_chalice_package_output_passes_cfn_lint(tmp_path: Path, stage: str) -> N
     assert (out / "deployment.zip").stat().st_size > 0
     lint = _lint(out / "sam.json")
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    _assert_the_queue_fanout_reads_the_stage_queue(json.loads((out / "sam.json").read_text()), stage)
+    sam = json.loads((out / "sam.json").read_text())
+    _assert_the_queue_fanout_reads_the_stage_queue(sam, stage)
 
 
 def _assert_the_queue_fanout_reads_the_stage_queue(sam: dict[str, Any], stage: str) -> None:
@@ -73,7 +74,7 @@ def _assert_the_queue_fanout_reads_the_stage_queue(sam: dict[str, Any], stage: s
     assert [event["Type"] for event in events] == ["SQS"]
     source = events[0]["Properties"]
     queue = f"moncommissariat-{stage}-queue-events"
-    assert json.dumps(source["Queue"]).endswith(f':{queue}"')  # the ARN ends with its name
+    assert source["Queue"]["Fn::Sub"].endswith(f":{queue}")  # the stage's queue, by its ARN
     assert source["BatchSize"] == 1000
     assert 1 <= source["MaximumBatchingWindowInSeconds"] <= 5
     assert source["ScalingConfig"]["MaximumConcurrency"] >= 2
