@@ -144,6 +144,10 @@ class Surge:
         url = f"{self.platform.ws_url}?role=officer&token={token}"
         pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         held: set[str] = set()
+        # Closes sent and not answered yet: the server may give the slot to another
+        # conversation as soon as the close is stored, and that conversation_assigned can
+        # reach the console before the close's own frames (two Lambdas push at once).
+        closing: set[str] = set()
         tasks: set[asyncio.Task[None]] = set()
         refs = iter(range(10**9))
         # Browsers send no WebSocket pings (the site and the console send `ping` frames).
@@ -187,6 +191,7 @@ class Surge:
                 await asyncio.sleep(
                     max(0.0, CLOSE_AT * self._jitter() - (time.monotonic() - began))
                 )
+                closing.add(cid)
                 answer, ms = await request(
                     {"type": "close", "conversation_id": cid, "outcome": "information", "links": []}
                 )
@@ -208,6 +213,7 @@ class Surge:
                         # The slot is free from here: a conversation assigned in the frames
                         # that follow, before the close's own task runs, is no overrun.
                         held.discard(str(frame.get("conversation_id")))
+                        closing.discard(str(frame.get("conversation_id")))
                     if ref in pending:
                         pending.pop(ref).set_result(frame)
                         continue
@@ -219,7 +225,7 @@ class Surge:
                         conversation.officer_knows = self.clock.now()
                         self._maybe_known(conversation)
                         held.add(cid)
-                        if len(held) > CAPACITY:
+                        if len(held - closing) > CAPACITY:
                             self.timeline.overruns += 1
                         task = asyncio.create_task(handle(cid))
                         tasks.add(task)
