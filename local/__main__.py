@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import app as chalice_module
     from chalicelib.models.base import open_connections
-    from local.events import EventSources
+    from local.events import EventSourceProcess
     from local.gateway import LocalPlatform
     from local.scheduler import Scheduler
     from local.seed import seed_demo_data
@@ -87,7 +87,6 @@ def main(argv: list[str] | None = None) -> int:
         origin_secret=aws.secret_value("ORIGIN_SECRET_ID"),
     )
     scheduler = Scheduler(chalice_module.app, speed=args.schedule_speed)
-    event_sources = EventSources(chalice_module.app, aws.client("sqs"))
 
     async def serve() -> None:
         # API Gateway takes request lines and headers up to 10 KB; aiohttp's 8 KB default
@@ -99,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         site = web.TCPSite(runner, args.host, port)
         await site.start()
         scheduler.start()
-        event_sources.start()
+        event_sources = EventSourceProcess()  # the fan-out, in its own process
         print_banner(public_url, ws_url, aws.endpoint, DEMO_ACCOUNTS)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -11,11 +11,20 @@ in the queue, visible again after the queue's visibility timeout, as on AWS.
 The pollers do not long-poll: moto's SQS is serialized by the local moto server
 (local/moto_server.py), and a long poll would hold it. They poll every
 ``POLL_SECONDS`` instead.
+
+The platform runs them in a process of their own (``python -m local.events``,
+:class:`EventSourceProcess`), as Lambda runs the fan-out in its own execution environment:
+in the platform's process its pool of posting threads would compete for one interpreter
+with every WebSocket handler, and an officer's ``send`` would wait on the queue's size.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -172,3 +181,58 @@ class EventSources:
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout=10)
+
+
+class EventSourceProcess:
+    """The app's SQS event sources in a child process (the environment is the platform's:
+    endpoints, tables, queues). It dies with the platform."""
+
+    def __init__(self) -> None:
+        from local.moto_server import _die_with_parent
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "local.events"],
+            env=dict(os.environ),
+            preexec_fn=_die_with_parent,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def main() -> int:
+    """Import the app, start every SQS event source's pollers, run until SIGTERM or SIGINT."""
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import boto3
+
+    import app as chalice_module
+    from chalicelib.config import settings
+    from chalicelib.models.base import open_connections
+
+    open_connections()  # the fan-out's threads share the clients made here
+    conf = settings()
+    sqs = boto3.client("sqs", region_name=conf.region, endpoint_url=conf.sqs_endpoint)
+    sources = EventSources(chalice_module.app, sqs)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    sources.start()
+    stop.wait()
+    sources.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
