@@ -74,3 +74,19 @@ def chat_sweeper(event: Any) -> dict[str, int]:
     from chalicelib.chat.lifecycle import sweep
 
     return sweep()
+
+
+# Every change of the waiting queue sends one small message to this SQS queue; Lambda's
+# event source gathers them over a window and the fan-out tells every waiting citizen
+# where they stand, off the request paths (docs/architecture.md: queue positions).
+@app.on_sqs_message(
+    queue=settings().queue_events_name,
+    batch_size=1000,
+    maximum_batching_window_in_seconds=settings().queue_batching_window_seconds,
+    maximum_concurrency=settings().fanout_concurrency,
+    name="queue_fanout",
+)
+def queue_fanout(event: Any) -> dict[str, int]:
+    from chalicelib.chat.fanout import fan_out
+
+    return fan_out(record.body for record in event)

@@ -1,5 +1,7 @@
 """DynamoDB calls per chat operation at 10 and 10,000 existing conversations (moto in-process),
-and the items read to relay one message, against the well-known sample's Scan-and-post."""
+the items read to relay one message, against the well-known sample's Scan-and-post, and every
+queue operation's DynamoDB calls, items read and pushes on its request path at 10 and 1,000
+waiting citizens."""
 
 from __future__ import annotations
 
@@ -74,15 +76,17 @@ def _measure(existing: int) -> dict[str, Any]:
     import boto3
     from moto import mock_aws
 
-    from local.aws import create_secrets, create_tables
+    from local.aws import create_queues, create_secrets, create_tables
 
     with mock_aws():
         dynamodb = boto3.client("dynamodb", region_name="eu-west-3")
         create_tables(dynamodb, PREFIX)
+        create_queues(boto3.client("sqs", region_name="eu-west-3"), PREFIX)
         secrets = create_secrets(boto3.client("secretsmanager", region_name="eu-west-3"), PREFIX)
         from tests.app_settings import configure_app
 
-        configure_app({"CLIENT_KEY_SECRET_ID": secrets["CLIENT_KEY_SECRET_ID"]})
+        # Request paths only: the fan-out its queue events call for is not run here.
+        configure_app({"CLIENT_KEY_SECRET_ID": secrets["CLIENT_KEY_SECRET_ID"], "SQS_ENDPOINT": ""})
         _seed(dynamodb, existing)
         from chalicelib.chat import queue
         from chalicelib.clock import now
@@ -96,7 +100,7 @@ def _measure(existing: int) -> dict[str, Any]:
         save_connection("officer-socket=", "officer", "bench", "api", officer_id="bench-officer")
         calls: dict[str, int] = {}
         scans = 0
-        citizen = Client(recorder)
+        citizen = Client(recorder, deliver=False)
         with aws_calls.counting() as tally:
             frames = citizen.send(
                 {"type": "join", "topic": "vol", "text": "Bonjour", "client_id": "j1"}
@@ -107,7 +111,7 @@ def _measure(existing: int) -> dict[str, Any]:
         assert officer is not None
         officers.set_status(officer, "online", now())
         with aws_calls.counting() as tally:
-            assigned = queue.dispatch()
+            assigned = queue.dispatch().assigned
         assert len(assigned) == 1
         calls["assign"], scans = tally.ddb(), scans + tally.ddb("Scan")
         with aws_calls.counting() as tally:
@@ -115,7 +119,7 @@ def _measure(existing: int) -> dict[str, Any]:
         calls["send"], scans = tally.ddb(), scans + tally.ddb("Scan")
         items_read = tally.total_items_read()
         pushes = tally.posts()
-        again = Client(recorder)
+        again = Client(recorder, deliver=False)
         with aws_calls.counting() as tally:
             again.send(
                 {
@@ -187,4 +191,235 @@ def run() -> dict[str, float]:
     figures["chat.scan_calls"] = small["scans"] + large["scans"]
     figures["chat.items_read_per_message"] = large["items_read"]
     figures["chat.baseline_items_read_per_message"] = large["baseline_items"]
+    figures.update(queue_figures())
+    figures.update(conversation_figures())
     return figures
+
+
+# -- every queue operation at 10 and 1,000 waiting citizens -----------------------------------
+
+QUEUE_OPERATIONS = (
+    "join",
+    "take_next",
+    "transfer",
+    "close",
+    "cancel",
+    "officer_ping",
+    "officer_hello",
+)
+
+
+def _seed_waiting(dynamodb: Any, count: int) -> None:
+    """``count`` conversations waiting in the queue (normal lane, arrival order)."""
+    now = time.time()
+    day = time.strftime("%Y-%m-%d", time.gmtime(now))
+    items = []
+    for n in range(count):
+        cid = f"{n:032x}"
+        at = now - 3600 + n
+        items.append(
+            {
+                "conversation_id": {"S": cid},
+                "status": {"S": "waiting"},
+                "topic": {"S": "vol"},
+                "urgent": {"BOOL": False},
+                "token_hash": {"S": "0" * 64},
+                "created_at": {"N": str(at)},
+                "created_day": {"S": day},
+                "enqueued_at": {"N": str(at)},
+                "queue_pk": {"S": "waiting"},
+                "queue_sk": {"S": f"1#1#{at:017.6f}#{cid}"},
+                "citizen_conns": {"M": {f"waiting{n}=": {"S": "bench|api"}}},
+                "last_seq": {"N": "0"},
+                "history": {"L": []},
+                "read_citizen": {"N": "0"},
+                "read_officer": {"N": "0"},
+                "ttl": {"N": str(int(now) + 86400)},
+            }
+        )
+    for start in range(0, len(items), 25):
+        dynamodb.batch_write_item(
+            RequestItems={
+                f"{PREFIX}-conversations": [
+                    {"PutRequest": {"Item": item}} for item in items[start : start + 25]
+                ]
+            }
+        )
+
+
+def _measure_queue(waiting: int) -> dict[str, dict[str, int]]:
+    """DynamoDB calls, items read and pushes of each queue operation's request, with
+    ``waiting`` citizens in the queue (the fan-out, off the request path, is not counted)."""
+    import boto3
+    from moto import mock_aws
+
+    from local.aws import create_queues, create_secrets, create_tables
+
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name="eu-west-3")
+        create_tables(dynamodb, PREFIX)
+        create_queues(boto3.client("sqs", region_name="eu-west-3"), PREFIX)
+        secrets = create_secrets(boto3.client("secretsmanager", region_name="eu-west-3"), PREFIX)
+        from tests.app_settings import configure_app
+
+        configure_app(
+            {
+                "CLIENT_KEY_SECRET_ID": secrets["CLIENT_KEY_SECRET_ID"],
+                "SQS_ENDPOINT": "",
+                "QUEUE_SETTLE_SECONDS": "0",
+            }
+        )
+        _seed_waiting(dynamodb, waiting)
+        from chalicelib.clock import now
+        from chalicelib.models import officer as officers
+        from chalicelib.models.connection import save_connection
+        from tests.integration.chat_harness import Client, deliver_queue_events, install_recorder
+
+        recorder = install_recorder()
+        # An officer taking conversations by hand ("away": nothing is assigned to them).
+        officers.attach_socket("bench-officer", "agent", "officer-socket=", "bench|api", 4, now())
+        save_connection("officer-socket=", "officer", "bench", "api", officer_id="bench-officer")
+        officer = officers.get("bench-officer")
+        assert officer is not None
+        officers.set_status(officer, "away", now())
+        deliver_queue_events()  # one fan-out: the view officers read exists
+        agent = Client(recorder, deliver=False)
+        agent.connection_id = "officer-socket="
+        citizen = Client(recorder, deliver=False)
+
+        def pushes() -> int:
+            return sum(len(frames) for frames in recorder.frames.values())
+
+        figures: dict[str, dict[str, int]] = {"calls": {}, "items": {}, "pushes": {}}
+
+        def measure(operation: str, client: Client, frame: dict[str, Any]) -> list[Any]:
+            before = pushes()
+            with aws_calls.counting() as tally:
+                answers = client.send(frame)
+            figures["calls"][operation] = tally.ddb()
+            figures["items"][operation] = tally.total_items_read()
+            figures["pushes"][operation] = pushes() - before
+            assert not [a for a in answers if a["type"] == "error"], (operation, answers)
+            return answers
+
+        measure(
+            "join", citizen, {"type": "join", "topic": "vol", "text": "Bonjour", "client_id": "j1"}
+        )
+        measure("officer_ping", agent, {"type": "ping"})
+        measure("officer_hello", agent, {"type": "hello"})
+        taken = measure("take_next", agent, {"type": "take_next"})
+        cid = next(a for a in taken if a["type"] == "taken")["conversation_id"]
+        measure(
+            "transfer",
+            agent,
+            {"type": "transfer", "conversation_id": cid, "note": "Plainte pour vol, à orienter."},
+        )
+        retaken = agent.send({"type": "take_next"})  # the same one, back from the queue
+        assert next(a for a in retaken if a["type"] == "taken")["conversation_id"] == cid
+        measure(
+            "close",
+            agent,
+            {"type": "close", "conversation_id": cid, "outcome": "information", "links": []},
+        )
+        measure("cancel", citizen, {"type": "end"})
+        from chalicelib.websocket.push import use_sender
+
+        use_sender(None)
+        return figures
+
+
+def queue_figures() -> dict[str, float]:
+    """``chat.<figure>.<operation>@waiting10`` and ``@waiting1000``."""
+    figures: dict[str, float] = {}
+    for waiting in (10, 1000):
+        measured = _measure_queue(waiting)
+        for operation in QUEUE_OPERATIONS:
+            suffix = f"{operation}@waiting{waiting}"
+            figures[f"chat.ddb_calls.{suffix}"] = measured["calls"][operation]
+            figures[f"chat.items_read.{suffix}"] = measured["items"][operation]
+            figures[f"chat.sync_pushes.{suffix}"] = measured["pushes"][operation]
+    return figures
+
+
+# -- one whole conversation, fan-outs included (docs/scale.md: cost per 1,000) -------------
+
+READS = ("GetItem", "Query", "BatchGetItem", "Scan")
+
+
+def conversation_figures() -> dict[str, float]:
+    """AWS calls of one conversation from ``$connect`` to ``$disconnect`` with an officer
+    free: join (assigned at once), three messages each way, close — the fan-outs its queue
+    events cause included. ``chat.conversation.*``: DynamoDB read and write calls, SQS
+    messages sent, frames pushed, Lambda invocations (frames, connect and disconnect,
+    fan-outs)."""
+    import boto3
+    from moto import mock_aws
+
+    from local.aws import create_queues, create_secrets, create_tables
+
+    with mock_aws():
+        create_tables(boto3.client("dynamodb", region_name="eu-west-3"), PREFIX)
+        create_queues(boto3.client("sqs", region_name="eu-west-3"), PREFIX)
+        secrets = create_secrets(boto3.client("secretsmanager", region_name="eu-west-3"), PREFIX)
+        from tests.app_settings import configure_app
+
+        configure_app(
+            {
+                "CLIENT_KEY_SECRET_ID": secrets["CLIENT_KEY_SECRET_ID"],
+                "SQS_ENDPOINT": "",
+                "QUEUE_SETTLE_SECONDS": "0",
+            }
+        )
+        from chalicelib.clock import now
+        from chalicelib.models import officer as officers
+        from chalicelib.models.connection import save_connection
+        from chalicelib.websocket.push import use_sender
+        from tests.integration.chat_harness import Client, deliver_queue_events, install_recorder
+
+        recorder = install_recorder()
+        officers.attach_socket("bench-officer", "agent", "officer-socket=", "bench|api", 3, now())
+        save_connection("officer-socket=", "officer", "bench", "api", officer_id="bench-officer")
+        agent = Client(recorder, deliver=False)
+        agent.connection_id = "officer-socket="
+        agent.send({"type": "presence", "status": "online", "capacity": 3})
+        deliver_queue_events()
+        fan_outs = 0
+        for _ in range(2):  # the second one is measured: clients and caches warm
+            frames = 0
+            fan_outs = 0
+            before = sum(len(f) for f in recorder.frames.values())
+            with aws_calls.counting() as tally:
+                citizen = Client(recorder, deliver=False)
+                citizen.send({"type": "join", "topic": "vol", "text": "On m'a volé mon vélo"})
+                fan_outs += deliver_queue_events()
+                cid = next(f for f in citizen.all() if f["type"] == "joined")["conversation_id"]
+                for n in range(3):
+                    agent.send(
+                        {
+                            "type": "send",
+                            "conversation_id": cid,
+                            "client_id": f"o{n}",
+                            "text": "Oui",
+                        }
+                    )
+                    citizen.send({"type": "send", "client_id": f"c{n}", "text": "Merci"})
+                agent.send(
+                    {"type": "close", "conversation_id": cid, "outcome": "information", "links": []}
+                )
+                fan_outs += deliver_queue_events()
+                citizen.disconnect()
+            frames = sum(len(f) for f in recorder.frames.values()) - before
+        use_sender(None)
+        ddb = {
+            key.split(".", 1)[1]: n for key, n in tally.calls.items() if key.startswith("dynamodb.")
+        }
+        reads = sum(n for op, n in ddb.items() if op in READS)
+        return {
+            "chat.conversation.ddb_read_calls": reads,
+            "chat.conversation.ddb_write_calls": sum(ddb.values()) - reads,
+            "chat.conversation.ddb_transactions": ddb.get("TransactWriteItems", 0),
+            "chat.conversation.sqs_messages_sent": tally.calls.get("sqs.SendMessage", 0),
+            "chat.conversation.frames_pushed": frames,
+            # $connect, join, 6 sends, close, $disconnect, and each fan-out.
+            "chat.conversation.lambda_invocations": 10 + fan_outs,
+        }

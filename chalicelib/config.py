@@ -43,6 +43,7 @@ class Settings:
     dynamodb_endpoint: str | None
     photos_bucket: str
     s3_endpoint: str | None
+    sqs_endpoint: str | None
     # WebSocket management API. Empty on AWS: built from the connection's
     # domainName/stage. Set by the local platform to its own address.
     websocket_endpoint: str | None
@@ -78,6 +79,15 @@ class Settings:
     deferred_answer_days: int
     code_lookups_per_client_per_window: int
     code_lookup_window_seconds: int
+    # The queue fan-out (docs/architecture.md: queue positions). Every change of the waiting
+    # queue sends one SQS message; the fan-out reads them in batches gathered over a window.
+    queue_events_queue: str
+    queue_batching_window_seconds: int
+    fanout_concurrency: int
+    fanout_workers: int
+    fanout_lease_seconds: int
+    queue_settle_seconds: float
+    dispatch_rounds: int
     # HTTP limits.
     page_size_max: int
     # Reports and feedback (docs/reports.md).
@@ -108,6 +118,11 @@ class Settings:
     photo_view_ttl_seconds: int
     export_max_rows: int
 
+    @property
+    def queue_events_name(self) -> str:
+        """Name of the SQS queue of queue events (``<table_prefix>-queue-events``)."""
+        return self.queue_events_queue or f"{self.table_prefix}-queue-events"
+
     def table_name(self, aggregate: str) -> str:
         """Full DynamoDB table name of an aggregate (``conversations``...)."""
         return f"{self.table_prefix}-{aggregate}"
@@ -136,6 +151,7 @@ def _load() -> Settings:
         dynamodb_endpoint=_str("DYNAMODB_ENDPOINT") or None,
         photos_bucket=_str("PHOTOS_BUCKET", "moncommissariat-dev-photos"),
         s3_endpoint=_str("S3_ENDPOINT") or None,
+        sqs_endpoint=_str("SQS_ENDPOINT") or None,
         websocket_endpoint=_str("WEBSOCKET_ENDPOINT") or None,
         user_pool_id=user_pool_id,
         user_pool_client_id=_str("USER_POOL_CLIENT_ID"),
@@ -165,6 +181,13 @@ def _load() -> Settings:
             "CODE_LOOKUPS_PER_CLIENT_PER_WINDOW", 1000 if _str("STAGE") == "local" else 10
         ),
         code_lookup_window_seconds=_int("CODE_LOOKUP_WINDOW_SECONDS", 900),
+        queue_events_queue=_str("QUEUE_EVENTS_QUEUE"),
+        queue_batching_window_seconds=_int("QUEUE_BATCHING_WINDOW_SECONDS", 2),
+        fanout_concurrency=_int("FANOUT_CONCURRENCY", 2),
+        fanout_workers=_int("FANOUT_WORKERS", 16),
+        fanout_lease_seconds=_int("FANOUT_LEASE_SECONDS", 30),
+        queue_settle_seconds=float(_str("QUEUE_SETTLE_SECONDS", "1")),
+        dispatch_rounds=_int("DISPATCH_ROUNDS", 3),
         page_size_max=_int("PAGE_SIZE_MAX", 100),
         report_retention_days=_int("REPORT_RETENTION_DAYS", 365),
         survey_retention_days=_int("SURVEY_RETENTION_DAYS", 365),

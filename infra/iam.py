@@ -227,6 +227,26 @@ def _management(operation: str, params: Mapping[str, Any], endpoint: str) -> lis
     return [Permission("execute-api:ManageConnections", resource)]
 
 
+def _queue(name: str) -> str:
+    return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
+
+
+# What Lambda's SQS event source calls with the function's role to poll a queue: granted
+# on the queue an ``@app.on_sqs_message`` handler reads, never called by the app itself.
+SQS_EVENT_SOURCE_ACTIONS = frozenset(
+    {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"}
+)
+
+
+def _sqs(operation: str, params: Mapping[str, Any]) -> list[Permission]:
+    if operation == "GetQueueUrl":
+        return [Permission("sqs:GetQueueUrl", _queue(params["QueueName"]))]
+    if operation in ("SendMessage", "SendMessageBatch"):
+        name = urlsplit(params["QueueUrl"]).path.rstrip("/").split("/")[-1]
+        return [Permission("sqs:SendMessage", _queue(name))]
+    raise UnmappedCall(f"sqs.{operation}")
+
+
 def _secret(secret_id: str) -> str:
     """The ARN IAM checks for a secret: the ARN given, with this module's placeholders for
     region and account; a name gets a six-character suffix, as Secrets Manager adds one."""
@@ -253,6 +273,8 @@ def permissions(
         return _s3(operation, params)
     if service == "apigatewaymanagementapi":
         return _management(operation, params, endpoint)
+    if service == "sqs":
+        return _sqs(operation, params)
     if service == "secretsmanager":
         return _secretsmanager(operation, params)
     raise UnmappedCall(f"{service}.{operation}")

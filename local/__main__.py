@@ -55,10 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     from aiohttp import web
 
     import app as chalice_module
+    from chalicelib.models.base import open_connections
+    from local.events import EventSourceProcess
     from local.gateway import LocalPlatform
     from local.scheduler import Scheduler
     from local.seed import seed_demo_data
 
+    # Handlers run in threads here: their DynamoDB clients are made once, before any.
+    open_connections()
     if not args.no_seed:
         seed_demo_data(aws)
     ws_url = public_url.replace("http://", "ws://", 1) + "/ws"
@@ -94,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         site = web.TCPSite(runner, args.host, port)
         await site.start()
         scheduler.start()
+        event_sources = EventSourceProcess()  # the fan-out, in its own process
         print_banner(public_url, ws_url, aws.endpoint, DEMO_ACCOUNTS)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -102,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         await stop.wait()
         print("Arrêt de la plateforme locale…", flush=True)
         scheduler.stop()
+        event_sources.stop()
         await runner.cleanup()
 
     try:

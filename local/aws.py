@@ -1,19 +1,19 @@
-"""moto standing in for AWS: a threaded moto server and every resource the app needs."""
+"""moto standing in for AWS: its server (in its own process) and every resource the app needs."""
 
 from __future__ import annotations
 
-import logging
+import json
 import os
 import secrets
-import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from moto.server import ThreadedMotoServer
 
+from local.moto_server import MotoProcess, start_moto
 from local.template import (
     bucket_names,
+    queue_definitions,
     resources_of_type,
     secret_definitions,
     table_definitions,
@@ -52,13 +52,14 @@ DEMO_ACCOUNTS = (
 class LocalAws:
     """The running moto server and the names of what was created in it."""
 
-    server: ThreadedMotoServer
+    server: MotoProcess
     endpoint: str
     prefix: str
     user_pool_id: str
     client_id: str
     tables: list[str] = field(default_factory=list)
     buckets: list[str] = field(default_factory=list)
+    queues: list[str] = field(default_factory=list)
     # Setting -> ARN of each secret (CLIENT_KEY_SECRET_ID, ORIGIN_SECRET_ID).
     secrets: dict[str, str] = field(default_factory=dict)
 
@@ -99,46 +100,6 @@ def fake_credentials() -> None:
     os.environ["AWS_REGION"] = REGION
 
 
-class SerializedMotoServer(ThreadedMotoServer):
-    """moto's server, handling one request at a time.
-
-    moto's DynamoDB backend is not thread-safe: two concurrent conditional
-    writes to one item can both pass their condition. DynamoDB guarantees
-    per-item atomicity and serializable transactions, so the local platform
-    serializes requests to keep that guarantee (docs/local.md).
-    """
-
-    def _server_entry(self) -> None:
-        from moto.moto_server.werkzeug_app import (
-            DomainDispatcherApplication,
-            MotoRequestHandler,
-            create_backend_app,
-        )
-        from werkzeug.serving import make_server
-
-        app = DomainDispatcherApplication(create_backend_app)
-        lock = threading.Lock()
-
-        def serialized(environ: Any, start_response: Any) -> Any:
-            with lock:
-                return list(app(environ, start_response))
-
-        self._server = make_server(
-            self._ip_address, self._port, serialized, True, request_handler=MotoRequestHandler
-        )
-        self._server_ready_event.set()
-        self._server.serve_forever()
-
-
-def start_moto(host: str = "127.0.0.1") -> tuple[ThreadedMotoServer, str]:
-    """Start moto's server on a free port; returns it and its URL."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per AWS call
-    server = SerializedMotoServer(ip_address=host, port=0, verbose=False)
-    server.start()
-    bound_host, port = server.get_host_and_port()
-    return server, f"http://{bound_host}:{port}"
-
-
 def create_tables(dynamodb: Any, prefix: str) -> list[str]:
     """Create every table of infra/template.yaml, with its indexes and TTL."""
     names = []
@@ -168,6 +129,43 @@ def create_buckets(s3: Any, prefix: str) -> list[str]:
     names = bucket_names(prefix)
     for name in names:
         s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    return names
+
+
+def create_queues(sqs: Any, prefix: str) -> list[str]:
+    """Create every SQS queue of the template with its attributes (a dead-letter queue first,
+    so that the queue naming it can point at its ARN)."""
+    definitions = queue_definitions(prefix)
+    arns: dict[str, str] = {}
+    names: list[str] = []
+    pending = dict(definitions)
+    while pending:
+        progressed = False
+        for logical, props in list(pending.items()):
+            attributes = {
+                key: str(value)
+                for key, value in props.items()
+                if key not in ("QueueName", "RedrivePolicy", "SqsManagedSseEnabled")
+            }
+            redrive = props.get("RedrivePolicy")
+            if redrive:
+                target = redrive["deadLetterTargetArn"]
+                if isinstance(target, dict):
+                    target = arns.get(target["Fn::GetAtt"][0])
+                    if target is None:
+                        continue  # its dead-letter queue first
+                attributes["RedrivePolicy"] = json.dumps(
+                    {"deadLetterTargetArn": target, "maxReceiveCount": redrive["maxReceiveCount"]}
+                )
+            url = sqs.create_queue(QueueName=props["QueueName"], Attributes=attributes)["QueueUrl"]
+            arns[logical] = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+                "Attributes"
+            ]["QueueArn"]
+            names.append(props["QueueName"])
+            del pending[logical]
+            progressed = True
+        if not progressed:
+            raise ValueError(f"queues naming an unknown dead-letter queue: {sorted(pending)}")
     return names
 
 
@@ -287,6 +285,7 @@ def start_local_aws(host: str = "127.0.0.1", prefix: str = PREFIX) -> LocalAws:
     aws = LocalAws(server=server, endpoint=endpoint, prefix=prefix, user_pool_id="", client_id="")
     aws.tables = create_tables(aws.client("dynamodb"), prefix)
     aws.buckets = create_buckets(aws.client("s3"), prefix)
+    aws.queues = create_queues(aws.client("sqs"), prefix)
     aws.secrets = create_secrets(aws.client("secretsmanager"), prefix)
     cognito = aws.client("cognito-idp")
     aws.user_pool_id, aws.client_id = create_user_pool(cognito, prefix)
@@ -304,6 +303,7 @@ def app_environment(aws: LocalAws, public_url: str) -> dict[str, str]:
         "TABLE_PREFIX": aws.prefix,
         "DYNAMODB_ENDPOINT": aws.endpoint,
         "S3_ENDPOINT": aws.endpoint,
+        "SQS_ENDPOINT": aws.endpoint,
         "PHOTOS_BUCKET": f"{aws.prefix}-photos",
         "USER_POOL_ID": aws.user_pool_id,
         "USER_POOL_CLIENT_ID": aws.client_id,

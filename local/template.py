@@ -82,6 +82,11 @@ def bucket_names(prefix: str) -> list[str]:
     return [props["BucketName"] for props in buckets.values()]
 
 
+def queue_definitions(prefix: str) -> dict[str, dict[str, Any]]:
+    """Logical id → resolved properties of each ``AWS::SQS::Queue``."""
+    return resources_of_type("AWS::SQS::Queue", {"Prefix": prefix, "Stage": "dev"})
+
+
 def user_pool_groups(prefix: str) -> list[dict[str, Any]]:
     """The ``AWS::Cognito::UserPoolGroup`` definitions."""
     groups = resources_of_type("AWS::Cognito::UserPoolGroup", {"Prefix": prefix, "Stage": "dev"})

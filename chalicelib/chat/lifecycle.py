@@ -16,17 +16,11 @@ from chalicelib.chat.errors import (
     TooManyConnections,
 )
 from chalicelib.chat.messages import SystemNote, add_system, announce, retention_ttl
-from chalicelib.chat.queue import (
-    broadcast_positions,
-    conversation_view,
-    dispatch,
-    position_of,
-    tell_officers,
-)
+from chalicelib.chat.queue import changed, conversation_view, settle
 from chalicelib.chat.topics import EMERGENCY_MESSAGE, has_emergency_words, is_urgent
 from chalicelib.clock import day_of, now, unit_hour
 from chalicelib.config import settings
-from chalicelib.models import ConditionFailed
+from chalicelib.models import ConditionFailed, queue_events
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
 from chalicelib.models.assignment import Contention
@@ -34,19 +28,19 @@ from chalicelib.models.assignment import close as close_tx
 from chalicelib.models.assignment import requeue as requeue_tx
 from chalicelib.models.assignment import transfer as transfer_tx
 from chalicelib.models.connection import attach_conversation
-from chalicelib.models.conversation import Conversation, Message, queue_key
+from chalicelib.models.conversation import JOINING_PK, Conversation, Message, queue_key
 from chalicelib.models.officer import Officer
 from chalicelib.observability import count
 from chalicelib.stats import counters
 from chalicelib.stats.chat import record_closed
 from chalicelib.vocabulary import outcome_label
 
-RANK_REQUEUED, RANK_URGENT, RANK_NORMAL = 0, 1, 2
 RETRIES = 5
+# A conversation still "joining" this long after it was created lost its Lambda between
+# its creation and its entry in the queue: the sweeper queues it.
+JOINING_STALE_SECONDS = 30
 # The sweeper's period (app.py: @app.schedule("rate(1 minute)")).
 SWEEP_EVERY_SECONDS = 60
-
-
 PREVIEW_CHARS = 80
 
 
@@ -79,8 +73,14 @@ def join(
     *,
     deferred: bool = False,
 ) -> Joined:
-    """Start an anonymous conversation on a citizen socket and queue it (``deferred``: a
-    message left while the service is closed, answered when it opens)."""
+    """Start an anonymous conversation on a citizen socket (not in the queue yet;
+    ``deferred``: a message left while the service is closed, answered when it opens).
+
+    The conversation is created with its socket in the ``joining`` partition of the queue
+    index, which nothing that assigns or tells positions reads: the caller answers
+    ``joined`` (and the stored messages), then calls :func:`queue_up`. So ``joined`` is the
+    first frame the socket receives for it, whatever runs concurrently.
+    """
     at = now() if at is None else at
     conversation_id = uuid.uuid4().hex
     token = new_secret()
@@ -95,8 +95,10 @@ def join(
         created_at=at,
         created_day=day_of(at),
         enqueued_at=at,
-        queue_pk="waiting",
-        queue_sk=queue_key(RANK_URGENT if urgent else RANK_NORMAL, at, conversation_id),
+        queue_pk=JOINING_PK,
+        queue_sk=queue_key(
+            urgent=urgent, requeued=False, enqueued_at=at, conversation_id=conversation_id
+        ),
         citizen_conns={connection_id: endpoint},
         preview=preview_of(first_message),
         ttl=retention_ttl(at),
@@ -139,14 +141,22 @@ def join(
     return Joined(conversation, token, stored)
 
 
-def after_join(conversation: Conversation, at: float | None = None) -> None:
-    """Assign if an officer is free; otherwise tell the citizen where they stand."""
-    assigned = dispatch(at)
-    if not any(cid == conversation.conversation_id for cid, _ in assigned):
-        fresh = conversations.get(conversation.conversation_id)
-        if fresh is not None and fresh.status == "waiting":
-            sockets.to_citizen(fresh, position_of(fresh))
-            tell_officers()  # one more waiting (an urgent one is offered to all of them)
+def queue_up(conversation: Conversation, at: float | None = None) -> bool:
+    """Put a joined conversation in the waiting queue (in its lane, in arrival order), assign
+    it if an officer is free, and have the fan-out tell the queue (the urgent ones push the
+    others back). False when it ended before (the citizen left at once)."""
+    at = now() if at is None else at
+    key = queue_key(
+        urgent=bool(conversation.urgent),
+        requeued=False,
+        enqueued_at=at,
+        conversation_id=conversation.conversation_id,
+    )
+    if not conversations.enter_queue(conversation.conversation_id, key, at):
+        return False
+    conversation.enqueued_at = at
+    settle("join", at)
+    return True
 
 
 def authenticate(conversation_id: str, token: str) -> Conversation:
@@ -159,11 +169,48 @@ def authenticate(conversation_id: str, token: str) -> Conversation:
     return conversation
 
 
-def resume(
-    connection_id: str, endpoint: str, conversation_id: str, token: str, last_seq: int
-) -> tuple[Conversation, list[Message]]:
-    """Attach a new socket to a conversation; returns it with the messages after ``last_seq``."""
+@dataclass(frozen=True)
+class Resuming:
+    """A conversation a resume token opened, and the messages the citizen missed."""
+
+    conversation: Conversation
+    missed: list[Message]
+
+
+def resume(conversation_id: str, token: str, last_seq: int) -> Resuming:
+    """Open a conversation with its resume token and gather the messages after ``last_seq``.
+
+    The socket is not attached yet: the caller answers ``resumed`` and the history, then
+    calls :func:`attach_resumed`, so nothing else reaches the socket first.
+    """
     conversation = authenticate(conversation_id, token)
+    if len(conversation.connections()) >= settings().connections_per_token:
+        raise TooManyConnections()
+    missed = conversations.messages_after(conversation_id, last_seq, limit=1000)
+    return Resuming(conversation, missed)
+
+
+@dataclass(frozen=True)
+class CatchUp:
+    """What happened while ``resumed`` was being answered: the conversation as it is now,
+    the messages stored meanwhile, and whether its status changed (answer ``resumed``
+    again)."""
+
+    conversation: Conversation
+    messages: list[Message]
+    changed: bool
+
+
+def attach_resumed(
+    connection_id: str, endpoint: str, resuming: Resuming, sent_upto: int
+) -> CatchUp:
+    """Attach the socket ``resumed`` was answered on; returns what it has not seen yet.
+
+    Messages numbered before the socket was attached were pushed to the citizen's other
+    sockets only: they are read again here (``seq > sent_upto``). A waiting citizen gets
+    their position from the fan-out.
+    """
+    conversation_id = resuming.conversation.conversation_id
     try:
         conversation = conversations.attach_citizen(
             conversation_id, connection_id, endpoint, settings().connections_per_token
@@ -171,12 +218,21 @@ def resume(
     except ConditionFailed as error:
         raise TooManyConnections() from error
     attach_conversation(connection_id, conversation_id)
-    missed = [m for m in conversations.messages_after(conversation_id, last_seq, limit=1000)]
+    # A message numbered after the attachment is pushed to this socket by its sender (who
+    # reads the sockets when it takes its number): only the ones numbered before are due.
+    attached_at_seq = int(conversation.last_seq)
+    later = [
+        message
+        for message in conversations.messages_after(conversation_id, sent_upto, limit=1000)
+        if int(message.seq) <= attached_at_seq
+    ]
     if conversation.officer_id and conversation.status == "active":
         sockets.to_officer(
             conversation.officer_id, outbound.citizen_status(conversation_id, connected=True)
         )
-    return conversation, missed
+    if conversation.status == "waiting":
+        queue_events.send({"refresh": [conversation_id]})
+    return CatchUp(conversation, later, conversation.status != resuming.conversation.status)
 
 
 def cancel(
@@ -187,7 +243,7 @@ def cancel(
     if not conversations.leave_queue(conversation, status, at):
         return False
     counters.record("chat", {status: 1, f"{status}_waiting": 1}, at)
-    broadcast_positions()
+    changed(status)
     return True
 
 
@@ -214,7 +270,11 @@ def close(
     *,
     by_citizen: bool = False,
 ) -> Conversation:
-    """Close an active conversation with an orientation outcome; free the officer's slot."""
+    """Close an active conversation with an orientation outcome; free the officer's slot.
+
+    The freed slot is filled by the caller (:func:`chalicelib.chat.queue.settle`), once it
+    has answered: an officer's ``close`` is acknowledged before anything else is done.
+    """
     at = now() if at is None else at
     for _ in range(RETRIES):
         conversation, officer = _held_by(conversation_id, officer_id)
@@ -237,7 +297,6 @@ def close(
         sockets.to_citizen(final, outbound.closed(conversation_id, closing))
         sockets.to_officer(officer_id, outbound.conversation_closed(conversation_id, closing))
         count("ConversationClosed")
-        dispatch(at)
         return final
     raise Busy()
 
@@ -270,6 +329,7 @@ def end_by_citizen(conversation_id: str, at: float | None = None) -> None:
             at,
             by_citizen=True,
         )
+        settle(None, at)
         return
     raise ConversationClosed()
 
@@ -280,11 +340,11 @@ def requeue(
     at: float,
     *,
     reason: str,
-    rank: int = RANK_REQUEUED,
     note: str | None = None,
     not_for: str | None = None,
 ) -> bool:
-    """Give a conversation back to the queue (at the head by default) and tell the citizen;
+    """Give a conversation back to the queue, at the head of its own lane, and tell the
+    citizen (a system message marked ``requeued``: the widget shows "waiting" again);
     ``note`` is for the next officer only (never a message, never the transcript)."""
     for _ in range(RETRIES):
         officer = officers.get(officer_id)
@@ -297,19 +357,17 @@ def requeue(
         ):
             return False
         try:
-            requeue_tx(
-                conversation, officer, at, rank=rank, reason=reason, note=note, not_for=not_for
-            )
+            requeue_tx(conversation, officer, at, reason=reason, note=note, not_for=not_for)
         except Contention:
             continue
         counters.record("chat", {"requeued": 1}, at)
         text = (
             "Le policier qui vous répondait a été déconnecté : votre conversation passe à "
-            "un ou une collègue. Vous êtes en tête de la file, merci de patienter."
+            "un ou une collègue. Vous repassez en priorité dans la file, merci de patienter."
             if reason == "officer_gone"
             else "Votre conversation va être reprise par un autre policier. Merci de patienter."
         )
-        announce(conversation_id, SystemNote(text), at, to_officer=False)
+        announce(conversation_id, SystemNote(text, data={"requeued": True}), at, to_officer=False)
         sockets.to_officer(officer_id, outbound.conversation_removed(conversation_id, reason))
         return True
     return False
@@ -332,14 +390,15 @@ def transfer(
             raise ConversationNotFound()
         if conversation.officer_id != officer_id:
             raise NotYourConversation()
-        # Given back: at the head of the queue, not for this officer while another is online.
+        # Given back: at the head of its lane, not for this officer while another is online.
         if not requeue(
             conversation_id, officer_id, at, reason="transfer", note=note, not_for=officer_id
         ):
             raise ConversationClosed()
         counters.record("chat", {"transferred": 1}, at)
-        dispatch(at)
-        return not any(other != officer_id for other in officers.online_ids())
+        settle("requeue", at)
+        # Two ids at most: "anyone else online?" costs the same with 3 or 300 officers.
+        return not any(other != officer_id for other in officers.online_ids(limit=2))
     for _ in range(RETRIES):
         conversation, source = _held_by(conversation_id, officer_id)
         target = officers.get(to_officer_id)
@@ -380,10 +439,11 @@ def officer_sweep_age(grace_seconds: float, every_seconds: float = SWEEP_EVERY_S
 
 def sweep(at: float | None = None) -> dict[str, int]:
     """Scheduled: abandon conversations of vanished citizens, requeue those of vanished
-    officers, assign, and refresh queue positions."""
+    officers, queue conversations whose join stopped half-way, assign, and have the fan-out
+    run (a safety net for a lost queue event)."""
     at = now() if at is None else at
     conf = settings()
-    abandoned = requeued = 0
+    abandoned = requeued = joined = 0
     for conversation_id in conversations.citizens_gone_before(at - conf.citizen_grace_seconds):
         conversation = conversations.get(conversation_id)
         if conversation is None or conversation.connections() or conversation.deferred:
@@ -408,6 +468,13 @@ def sweep(at: float | None = None) -> dict[str, int]:
         officer = officers.get(officer_id)
         if officer is not None:
             officers.clear_gone(officer, at)  # False: the officer came back meanwhile
-    assigned = dispatch(at)
-    told = broadcast_positions() if not assigned else 0
-    return {"abandoned": abandoned, "requeued": requeued, "assigned": len(assigned), "told": told}
+    for stuck in conversations.joining():
+        if float(stuck.enqueued_at) < at - JOINING_STALE_SECONDS:
+            joined += int(queue_up(stuck, at))
+    dispatched = settle("sweep", at)
+    return {
+        "abandoned": abandoned,
+        "requeued": requeued,
+        "queued": joined,
+        "assigned": len(dispatched.assigned),
+    }

@@ -51,6 +51,7 @@ class QueueFrame(TypedDict):
     ahead: int
     estimated_wait_seconds: int
     officers_online: int
+    version: int
 
 
 class AssignedFrame(TypedDict):
@@ -120,14 +121,19 @@ def resumed(
     return frame
 
 
-def queue(position: int, estimate_seconds: int, officers_online: int) -> QueueFrame:
-    """Where a waiting citizen stands (1 = next) and the estimated wait."""
+def queue(
+    position: int, estimate_seconds: int, officers_online: int, *, version: int
+) -> QueueFrame:
+    """Where a waiting citizen stands (1 = next) and the estimated wait, as read by the
+    fan-out of ``version`` (strictly increasing: a client drops a frame older than the last
+    one it applied)."""
     return {
         "type": "queue",
         "position": position,
         "ahead": position - 1,
         "estimated_wait_seconds": estimate_seconds,
         "officers_online": officers_online,
+        "version": version,
     }
 
 
@@ -317,6 +323,7 @@ class QueueStateFrame(TypedDict):
     urgent: int
     oldest_wait_seconds: int
     items: list[QueueItem]
+    version: int
 
 
 class OfficerStateFrame(TypedDict):
@@ -412,15 +419,16 @@ def returns_until(conversation: Conversation, grace_seconds: int) -> float | Non
 
 
 def queue_state(
-    *, waiting: int, urgent: int, oldest_wait_seconds: int, items: list[QueueItem]
+    *, waiting: int, urgent: int, oldest_wait_seconds: int, items: list[QueueItem], version: int
 ) -> QueueStateFrame:
-    """What officers see of the queue."""
+    """What officers see of the queue, as the fan-out of ``version`` read it."""
     return {
         "type": "queue_state",
         "waiting": waiting,
         "urgent": urgent,
         "oldest_wait_seconds": oldest_wait_seconds,
         "items": items,
+        "version": version,
     }
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from chalicelib.chat import outbound
 from chalicelib.chat.errors import Busy, UnknownConnection
-from chalicelib.chat.queue import conversation_view, dispatch, queue_summary
+from chalicelib.chat.queue import conversation_view, queue_summary, settle
 from chalicelib.clock import now
 from chalicelib.config import settings
 from chalicelib.models import ConditionFailed
@@ -30,7 +30,7 @@ def _update_officer(
         except ConditionFailed:
             continue
         if assign:
-            dispatch()
+            settle("presence")
         return officer
     raise Busy()
 

@@ -1,8 +1,18 @@
-"""The waiting queue: positions, estimated waits, and assignment to officers."""
+"""The waiting queue: assignment to officers, estimated waits, and what officers see of it.
+
+Nothing here reads the whole queue: a request path reads at most its head (the first few
+waiting conversations) and the head of the ``available`` officers, whatever the number of
+waiting citizens. Positions are told by the fan-out (chalicelib/chat/fanout.py), off the
+request paths: a request that changes the queue, or a citizen who asks where they stand,
+sends one queue event, and the fan-out reads the queue once for every event of its window.
+Officers, the public status and the dashboard read the view the fan-out published.
+"""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -16,19 +26,20 @@ from chalicelib.chat.errors import (
 )
 from chalicelib.chat.messages import SystemNote, announce
 from chalicelib.clock import now
+from chalicelib.config import settings
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
+from chalicelib.models import queue_events, queue_view
 from chalicelib.models.assignment import PRIORITY_OVERFLOW, Contention, claim
-from chalicelib.models.conversation import Conversation
+from chalicelib.models.conversation import Conversation, is_requeued
 from chalicelib.models.officer import Officer
 from chalicelib.observability import count, logger, metrics
 from chalicelib.stats import counters
 from chalicelib.stats.chat import record_assigned
 
 DEFAULT_HANDLE_SECONDS = 480.0
-MAX_ROUNDS = 10
-RANK_REQUEUED = 0  # the queue key's first part for a conversation given back (lifecycle.py)
-URGENT_LOOKAHEAD = 20  # urgent ones follow the few requeued ones at the head
+HEAD = 5  # waiting conversations a claim may try, in order, when it loses a race
+TAKE_ROUNDS = 10
 
 
 def mean_handle_seconds() -> float:
@@ -40,82 +51,38 @@ def mean_handle_seconds() -> float:
     return float(today.get("handle_sum", 0)) / handled
 
 
-def estimate_seconds(ahead: int, online: int, handle: float) -> int:
-    """Expected wait with ``ahead`` people in front and ``online`` officers answering."""
-    if online <= 0:
-        return int(handle * (ahead + 1))
-    return int(math.ceil((ahead + 1) / online) * handle / 2)
+def estimate_seconds(position: int, slots: int, handle: float) -> int:
+    """Expected wait of the ``position``-th waiting citizen (1 = next).
+
+    Officers online hold ``slots`` conversations at once, each for ``handle`` seconds on
+    average: once every slot is taken, one frees every ``handle / slots`` seconds, and the
+    citizen is served after ``position`` of them. With nobody online, a whole handle time
+    per conversation ahead is a floor, not a promise (the widget says so).
+    """
+    if slots <= 0:
+        return int(handle * position)
+    return math.ceil(position * handle / slots)
 
 
-def position_of(conversation: Conversation) -> outbound.QueueFrame:
-    """The ``queue`` frame of one waiting conversation."""
-    ahead = conversations.waiting_ahead(str(conversation.queue_sk))
-    online = officers.online_count()
-    return outbound.queue(ahead + 1, estimate_seconds(ahead, online, mean_handle_seconds()), online)
+# -- queue events (to the fan-out) ----------------------------------------------------
 
 
-def position_if_waiting(conversation_id: str) -> outbound.QueueFrame | None:
-    """The ``queue`` frame of a conversation still waiting, else None."""
+def changed(reason: str) -> None:
+    """The queue changed (or an assignment is left to do): one event for the fan-out."""
+    queue_events.send({"change": reason})
+
+
+def refresh_position(conversation_id: str) -> bool:
+    """A citizen asks where they stand (``ping``, ``resume``): if their conversation is
+    waiting, the fan-out tells them within its window. False when it is not waiting."""
     conversation = conversations.get(conversation_id)
     if conversation is None or conversation.status != "waiting":
-        return None
-    return position_of(conversation)
+        return False
+    queue_events.send({"refresh": [conversation_id]})
+    return True
 
 
-def broadcast_positions() -> int:
-    """Push its position to every waiting citizen, and the queue to officers present;
-    returns how many citizens were told."""
-    waiting = conversations.waiting()
-    tell_officers(_summary_of(waiting))
-    if not waiting:
-        return 0
-    online = officers.online_count()
-    handle = mean_handle_seconds()
-    told = 0
-    for index, conversation in enumerate(waiting):
-        told += sockets.to_citizen(
-            conversation, outbound.queue(index + 1, estimate_seconds(index, online, handle), online)
-        )
-    return told
-
-
-def tell_officers(summary: outbound.QueueStateFrame | None = None) -> int:
-    """Push the queue to every officer online or away (urgent conversations are offered to
-    all of them, at capacity too); returns how many consoles got it."""
-    summary = queue_summary() if summary is None else summary
-    return sum(sockets.to_officer(officer_id, summary) for officer_id in officers.with_presence())
-
-
-def _queue_item(
-    conversation: Conversation, at: float, previews: dict[str, str]
-) -> outbound.QueueItem:
-    item: outbound.QueueItem = {
-        "conversation_id": conversation.conversation_id,
-        "topic": conversation.topic,
-        "urgent": bool(conversation.urgent),
-        "waiting_seconds": int(at - float(conversation.enqueued_at)),
-    }
-    if conversation.conversation_id in previews:
-        item["preview"] = previews[conversation.conversation_id]
-    return item
-
-
-def queue_summary() -> outbound.QueueStateFrame:
-    """What officers see of the queue: count, oldest wait, urgent count, the first 50."""
-    return _summary_of(conversations.waiting())
-
-
-def _summary_of(waiting: list[Conversation]) -> outbound.QueueStateFrame:
-    at = now()
-    head = waiting[:50]
-    previews = conversations.previews([c.conversation_id for c in head])
-    oldest = min((float(c.enqueued_at) for c in waiting), default=None)
-    return outbound.queue_state(
-        waiting=len(waiting),
-        urgent=sum(1 for c in waiting if c.urgent),
-        oldest_wait_seconds=int(at - oldest) if oldest is not None else 0,
-        items=[_queue_item(c, at, previews) for c in head],
-    )
+# -- assignment ---------------------------------------------------------------------
 
 
 def after_assignment(conversation_id: str, officer: Officer, at: float) -> None:
@@ -140,61 +107,85 @@ def conversation_view(conversation: Conversation) -> outbound.ConversationView:
 
 
 class Exclusions:
-    """Who gave a requeued conversation back (``not_for``, read only for requeued heads), and
-    whether another officer is online — the rule: not back to them while someone else is."""
+    """Who gave a requeued conversation back (``not_for``, read only for requeued heads, at
+    most ``HEAD`` GetItems), and whether another officer is online (one Query of two ids at
+    most) — the rule: not back to them while someone else is."""
 
     def __init__(self) -> None:
         self._not_for: dict[str, str | None] = {}
-        self._online: list[str] | None = None
+        self._others_online: bool | None = None
 
     def refuses(self, head: Conversation, officer_id: str) -> bool:
-        if not str(head.queue_sk or "").startswith(f"{RANK_REQUEUED}#"):
+        if not is_requeued(head.queue_sk):
             return False
         if head.conversation_id not in self._not_for:
             fresh = conversations.get(head.conversation_id)
             self._not_for[head.conversation_id] = fresh.not_for if fresh else None
         if self._not_for[head.conversation_id] != officer_id:
             return False
-        if self._online is None:
-            self._online = officers.online_ids()
-        return any(other != officer_id for other in self._online)
+        if self._others_online is None:
+            self._others_online = any(other != officer_id for other in officers.online_ids(limit=2))
+        return self._others_online
 
 
-def dispatch(at: float | None = None) -> list[tuple[str, str]]:
-    """Assign waiting conversations to available officers until one side runs out.
+@dataclass(frozen=True)
+class Dispatched:
+    """What one dispatch did: the (conversation, officer) pairs it assigned, and whether it
+    stopped on its bound of rounds rather than on an empty queue or no free officer."""
 
-    Highest rank first, then oldest; the officer is the least loaded, then the
-    one assigned longest ago — but a conversation given back to the queue is not
-    offered to the officer who gave it back while another officer is online. Each
-    claim is one TransactWrite, safe against any number of concurrent dispatchers.
+    assigned: list[tuple[str, str]]
+    unfinished: bool
+
+
+def dispatch(at: float | None = None, rounds: int | None = None) -> Dispatched:
+    """Assign waiting conversations to available officers until one side runs out, or for
+    ``rounds`` assignments at most (default: the request paths' bound, a few).
+
+    Urgent lane first, a requeued conversation first within its lane, then the oldest; the
+    officer is the least loaded, then the one assigned longest ago — but a conversation
+    given back to the queue is not offered to the officer who gave it back while another
+    officer is online. Each claim is one TransactWrite, safe against any number of
+    concurrent dispatchers: a lost race tries the next head. ``unfinished`` asks for another
+    dispatch soon (the fan-out runs one).
     """
     at = now() if at is None else at
+    rounds = settings().dispatch_rounds if rounds is None else rounds
     assigned: list[tuple[str, str]] = []
     exclusions = Exclusions()
-    for _ in range(MAX_ROUNDS):
-        heads = conversations.waiting(limit=5)
-        candidates = officers.available(limit=3) if heads else []
+    for _ in range(rounds):
+        heads = conversations.waiting(limit=HEAD)
+        candidates = officers.available(limit=HEAD) if heads else []
         if not heads or not candidates:
-            break
-        pair = _assign_one(heads, candidates, exclusions, at)
-        if pair is None:
-            break
-        if pair:
-            assigned.append(pair)
-    if assigned:
-        broadcast_positions()
-    return assigned
+            return Dispatched(assigned, unfinished=False)
+        attempt = _assign_one(heads, candidates, exclusions, at)
+        if not attempt.able:
+            # Every officer the index offers is gone, full or refused by now: nothing to do
+            # until one comes back (their return, or the sweeper, settles the queue again).
+            return Dispatched(assigned, unfinished=False)
+        if attempt.pair:
+            assigned.append(attempt.pair)
+    return Dispatched(assigned, unfinished=True)
+
+
+class _Attempt(NamedTuple):
+    pair: tuple[str, str] | None  # (conversation, officer) assigned, or None: a race lost
+    able: bool  # False: no officer the index offered could take a conversation
 
 
 def _assign_one(
     heads: list[Conversation], candidates: list[Officer], exclusions: Exclusions, at: float
-) -> tuple[str, str] | tuple[()] | None:
-    """One claim: the first head the first able officer may take. ``()``: a race lost, read
-    again; None: no officer could take any head."""
+) -> _Attempt:
+    """One claim: the first head the first able officer may take."""
     for candidate in candidates:
         officer = officers.get(candidate.officer_id)
-        if officer is None:
-            continue
+        if (
+            officer is None
+            or officer.gone_pk is not None
+            or officer.status != "online"
+            or int(officer.active_count) >= int(officer.capacity)
+        ):
+            continue  # the index is behind this officer's state
+        lost = False
         for head in heads:
             if exclusions.refuses(head, officer.officer_id):
                 continue
@@ -202,11 +193,27 @@ def _assign_one(
                 claim(head.conversation_id, officer, at, manual=False)
             except Contention as contention:
                 if contention.conversation_changed:
+                    lost = True
                     continue  # taken meanwhile: try the next one
-                return ()  # the officer changed: read the index again
+                return _Attempt(None, able=True)  # the officer changed: read again
             after_assignment(head.conversation_id, officer, at)
-            return (head.conversation_id, officer.officer_id)
-    return None
+            return _Attempt((head.conversation_id, officer.officer_id), able=True)
+        if lost:
+            return _Attempt(None, able=True)  # the heads were taken meanwhile: read again
+        # Every head is one this officer gave back: the next officer may take it.
+    return _Attempt(None, able=False)
+
+
+def settle(reason: str | None, at: float | None = None) -> Dispatched:
+    """After a change that may bring a citizen or free a slot: assign (a bounded dispatch),
+    then send one queue event when the queue changed (``reason``), when something was
+    assigned, or when the dispatch left work: the fan-out tells every waiting citizen and
+    the officers present, and dispatches again, so a free slot never waits for the minute
+    sweeper."""
+    dispatched = dispatch(at)
+    if reason or dispatched.assigned or dispatched.unfinished:
+        changed(reason or ("assigned" if dispatched.assigned else "dispatch"))
+    return dispatched
 
 
 def take_next(officer_id: str, at: float | None = None, *, priority: bool = False) -> str:
@@ -215,7 +222,7 @@ def take_next(officer_id: str, at: float | None = None, *, priority: bool = Fals
     it at most: docs/protocol.md)."""
     at = now() if at is None else at
     exclusions = Exclusions()
-    for _ in range(MAX_ROUNDS):
+    for _ in range(TAKE_ROUNDS):
         officer = officers.get(officer_id)
         if officer is None:
             raise UnknownConnection()
@@ -224,7 +231,8 @@ def take_next(officer_id: str, at: float | None = None, *, priority: bool = Fals
         room = int(officer.capacity) + (PRIORITY_OVERFLOW if priority else 0)
         if int(officer.active_count) >= room:
             raise OfficerAtCapacity()
-        heads = conversations.waiting(limit=URGENT_LOOKAHEAD if priority else 5)
+        # The urgent lane comes first in the index: its urgent ones are among the heads.
+        heads = conversations.waiting(limit=HEAD)
         if priority:
             heads = [head for head in heads if head.urgent]
         heads = [head for head in heads if not exclusions.refuses(head, officer_id)]
@@ -240,7 +248,60 @@ def take_next(officer_id: str, at: float | None = None, *, priority: bool = Fals
                     continue
                 break
             after_assignment(head.conversation_id, officer, at)
-            broadcast_positions()
+            changed("take")
             return head.conversation_id
     logger.info("take next lost every race", extra={"officer_id": officer_id})
     raise Busy()
+
+
+# -- what officers and the site see ---------------------------------------------------
+
+
+def queue_summary() -> outbound.QueueStateFrame:
+    """What officers see of the queue: count, urgent count, oldest wait, the first 50 — as
+    the fan-out last read it (one GetItem, whatever the number of waiting citizens); each of
+    the first 50 with the first words of its first message."""
+    view = queue_view.read()
+    at = now()
+    if view is None:
+        return outbound.queue_state(waiting=0, urgent=0, oldest_wait_seconds=0, items=[], version=0)
+    oldest = view.oldest_enqueued_at
+    return outbound.queue_state(
+        waiting=int(view.waiting),
+        urgent=int(view.urgent),
+        oldest_wait_seconds=max(0, int(at - float(oldest))) if oldest is not None else 0,
+        items=[_queue_item(item, at) for item in view.head_list()],
+        version=int(view.published),
+    )
+
+
+def _queue_item(item: dict[str, object], at: float) -> outbound.QueueItem:
+    """One conversation of the published head, as the console lists it."""
+    shown: outbound.QueueItem = {
+        "conversation_id": str(item["conversation_id"]),
+        "topic": str(item["topic"]),
+        "urgent": bool(item["urgent"]),
+        "waiting_seconds": max(0, int(at - float(str(item["enqueued_at"])))),
+    }
+    if item.get("preview"):
+        shown["preview"] = str(item["preview"])
+    return shown
+
+
+@dataclass(frozen=True)
+class QueueNow:
+    """The queue's figures as the fan-out last published them."""
+
+    waiting: int
+    slots: int
+    handle_seconds: float
+
+
+def queue_now() -> QueueNow:
+    """How many wait, and what the estimates rest on (one GetItem)."""
+    view = queue_view.read()
+    if view is None:
+        return QueueNow(0, 0, DEFAULT_HANDLE_SECONDS)
+    return QueueNow(
+        int(view.waiting), int(view.slots), float(view.handle_seconds or DEFAULT_HANDLE_SECONDS)
+    )

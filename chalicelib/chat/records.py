@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib.auth import OfficerIdentity
 from chalicelib.chat.errors import AlreadyReported, ConversationNotFound, NotAboutDrugs
-from chalicelib.chat.queue import estimate_seconds, mean_handle_seconds
+from chalicelib.chat.queue import estimate_seconds, queue_now
 from chalicelib.clock import day_of, now
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
@@ -25,11 +25,12 @@ MAX_CONVERSATION_ID = 64
 
 def public_status() -> dict[str, Any]:
     """Whether someone answers now (service hours, officers on duty), the next opening, the
-    hours, officers online, people waiting and the estimated wait."""
+    hours, officers online (a COUNT of the presence index), people waiting and the wait a
+    newcomer can expect, as the fan-out last read the queue."""
     from chalicelib.chat.hours import iso_local, opening
 
     online = officers.online_count()
-    waiting = conversations.waiting_count()
+    queue = queue_now()  # as the fan-out last read the queue (one GetItem)
     service = opening()
     # « Away » officers are on duty (they take the next conversation by hand): the chat is
     # open while one is; with nobody on duty nobody would answer, and the page says so.
@@ -42,8 +43,10 @@ def public_status() -> dict[str, Any]:
         "messages": service.messages,
         "officers_online": online,
         "officers_on_duty": on_duty,
-        "waiting": waiting,
-        "estimated_wait_seconds": estimate_seconds(waiting, online, mean_handle_seconds()),
+        "waiting": queue.waiting,
+        "estimated_wait_seconds": estimate_seconds(
+            queue.waiting + 1, queue.slots if online else 0, queue.handle_seconds
+        ),
     }
 
 

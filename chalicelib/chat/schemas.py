@@ -133,6 +133,7 @@ class QueueState(Answer):
     urgent: int
     oldest_wait_seconds: int
     items: list[QueueItem]
+    version: int
 
 
 class OfficerPresence(Answer):

@@ -8,6 +8,7 @@ from chalicelib.models.conversation import Conversation, Message, MessageId
 from chalicelib.models.counter import DailyCounter
 from chalicelib.models.feedback import ChatSurvey, NonUserSurvey, Volunteer
 from chalicelib.models.officer import Officer
+from chalicelib.models.queue_view import QueueView
 from chalicelib.models.ratelimit import RateWindow
 from chalicelib.models.report import (
     ReportContact,
@@ -29,6 +30,7 @@ __all__ = [
     "MessageId",
     "NonUserSurvey",
     "Officer",
+    "QueueView",
     "RateWindow",
     "ReportContact",
     "ReportEvent",

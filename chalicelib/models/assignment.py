@@ -38,8 +38,15 @@ def _load_actions(officer: Officer, new_count: int, at: float, *, assigned: bool
     actions = [Officer.active_count.set(new_count), Officer.updated_at.set(at)]
     if assigned:
         actions.append(Officer.last_assigned_at.set(at))
+    # An officer whose sockets all dropped (``gone``) keeps their status for a return, but
+    # a slot they free is not offered: the sweeper requeues their conversations.
     return actions + availability_actions(
-        str(officer.status), new_count, int(officer.capacity), last, officer.officer_id
+        str(officer.status),
+        new_count,
+        int(officer.capacity),
+        last,
+        officer.officer_id,
+        reachable=officer.gone_pk is None,
     )
 
 
@@ -56,7 +63,11 @@ def claim(
     conversation_condition = Conversation.status == "waiting"
     if priority:
         conversation_condition &= Conversation.urgent == True  # noqa: E712 - a condition
-    officer_condition &= (Officer.status != "offline") if manual else (Officer.status == "online")
+    if manual:
+        officer_condition &= Officer.status != "offline"
+    else:
+        # Assigned automatically: online, with a socket (whatever the index says).
+        officer_condition &= (Officer.status == "online") & Officer.gone_pk.does_not_exist()
     try:
         with transaction() as tx:
             tx.update(
@@ -136,14 +147,21 @@ def requeue(
     officer: Officer,
     at: float,
     *,
-    rank: int,
     reason: str,
     note: str | None = None,
     not_for: str | None = None,
 ) -> None:
-    """Put an active conversation back in the queue (rank 0 = at the head); ``note``, for the
-    next officer only, is kept in its history with the name of who wrote it."""
+    """Put an active conversation back in the queue, at the head of its own lane (after the
+    urgent ones when it is not urgent), and free the officer's slot; ``note``, for the next
+    officer only, is kept in its history with the name of who wrote it; ``not_for``: the
+    officer it is not offered to while another is online."""
     cid = conversation.conversation_id
+    key = queue_key(
+        urgent=bool(conversation.urgent),
+        requeued=True,
+        enqueued_at=float(conversation.enqueued_at),
+        conversation_id=cid,
+    )
     _release(
         cid,
         officer,
@@ -151,7 +169,7 @@ def requeue(
         [
             Conversation.status.set("waiting"),
             Conversation.queue_pk.set("waiting"),
-            Conversation.queue_sk.set(queue_key(rank, float(conversation.enqueued_at), cid)),
+            Conversation.queue_sk.set(key),
             Conversation.officer_id.remove(),
             Conversation.officer_name.remove(),
             Conversation.active_officer.remove(),

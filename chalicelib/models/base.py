@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import botocore.session
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.models import Model
@@ -29,10 +30,17 @@ def register(aggregate: str):  # type: ignore[no-untyped-def]
     return wrap
 
 
+def pool_size(conf: Settings) -> int:
+    """Connections an AWS client keeps open: one per thread that may call it at once (the
+    fan-out posts from ``fanout_workers`` threads), botocore's 10 at least."""
+    return max(10, conf.fanout_workers)
+
+
 def _bind_one(model: type[Model], aggregate: str, conf: Settings) -> None:
     model.Meta.table_name = conf.table_name(aggregate)
     model.Meta.region = conf.region
     model.Meta.host = conf.dynamodb_endpoint
+    model.Meta.max_pool_connections = pool_size(conf)
     # PynamoDB caches a connection per model class: drop it so the new
     # table name and endpoint are used.
     model._connection = None
@@ -43,6 +51,24 @@ def bind_models(conf: Settings | None = None) -> None:
     conf = conf or settings()
     for model, aggregate in _MODELS:
         _bind_one(model, aggregate, conf)
+
+
+def open_connections() -> None:
+    """Create every model's DynamoDB client now, in this thread, from one botocore session.
+
+    PynamoDB creates a model's client on its first call, from a botocore session of the
+    calling thread, which loads DynamoDB's service description (a few MB) for itself. A
+    process that runs handlers in many threads at once (the local platform) would create a
+    session per thread and model on its first burst — hundreds of MB — and race to keep one.
+    On Lambda, one invocation at a time, the lazy creation is the right one.
+    """
+    session = botocore.session.get_session()
+    connections = [model._get_connection().connection for model, _ in _MODELS]
+    for connection in [*connections, _transaction_connection()]:
+        # PynamoDB keeps its session per thread: hand this thread's one over, then
+        # create the client (shared by every thread from then on).
+        connection._local.session = session
+        connection.client  # noqa: B018 - the property creates the client
 
 
 def registered_models() -> list[tuple[type[Model], str]]:
@@ -70,7 +96,9 @@ def per_settings(build: Callable[[Settings], T]) -> Callable[[], T]:
 
 @per_settings
 def _transaction_connection(conf: Settings) -> Connection:
-    return Connection(region=conf.region, host=conf.dynamodb_endpoint)
+    return Connection(
+        region=conf.region, host=conf.dynamodb_endpoint, max_pool_connections=pool_size(conf)
+    )
 
 
 def transaction() -> TransactWrite:

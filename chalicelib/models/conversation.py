@@ -2,7 +2,10 @@
 
 Indexes (all sparse: an item is in an index only while the attribute is set):
 - ``queue``: waiting conversations, ``queue_pk = "waiting"``, sorted by ``queue_sk =
-  <rank>#<enqueued_at>#<id>`` (rank 0 = back from a dropped officer, 1 = urgent, 2 = normal).
+  <lane>#<turn>#<enqueued_at>#<id>``: lane 0 = urgent, 1 = normal; within a lane, turn 0 =
+  put back in the queue (at the head of its lane), 1 = in arrival order. A conversation
+  being created sits in the partition ``"joining"`` until its citizen has been told
+  ``joined``: nothing that reads ``"waiting"`` (assignment, positions) can see it before.
 - ``by_officer``: active conversations of an officer (``active_officer``, ``assigned_at``).
 - ``by_day``: every conversation by creation day, for history pages.
 - ``citizen_gone``: conversations whose citizen has no socket (``gone_pk``, ``gone_at``).
@@ -40,7 +43,10 @@ from chalicelib.models.base import (
 )
 
 QUEUE_PK = "waiting"
+JOINING_PK = "joining"
 GONE_PK = "gone"
+LANE_URGENT, LANE_NORMAL = 0, 1
+TURN_REQUEUED, TURN_ARRIVAL = 0, 1
 
 
 class QueueIndex(GlobalSecondaryIndex["Conversation"]):
@@ -197,9 +203,18 @@ class MessageId(Model):
 OPEN_STATUSES = ("waiting", "active")
 
 
-def queue_key(rank: int, enqueued_at: float, conversation_id: str) -> str:
-    """Sort key in the queue index: rank first (0 = requeued, 1 = urgent, 2 = normal), then age."""
-    return f"{rank}#{enqueued_at:017.6f}#{conversation_id}"
+def queue_key(*, urgent: bool, requeued: bool, enqueued_at: float, conversation_id: str) -> str:
+    """Sort key in the queue index: the urgent lane before the normal one; within a lane, the
+    conversations put back in the queue first, then arrival order."""
+    lane = LANE_URGENT if urgent else LANE_NORMAL
+    turn = TURN_REQUEUED if requeued else TURN_ARRIVAL
+    return f"{lane}#{turn}#{enqueued_at:017.6f}#{conversation_id}"
+
+
+def is_requeued(queue_sk: str | None) -> bool:
+    """True for a key of a conversation put back at the head of its lane."""
+    parts = (queue_sk or "").split("#")
+    return len(parts) > 1 and parts[1] == str(TURN_REQUEUED)
 
 
 def history_action(kind: str, at: float, **fields: Any) -> Action:
@@ -379,9 +394,40 @@ def message_page(
     return items[:page_size], len(items) > page_size
 
 
+def enter_queue(conversation_id: str, queue_sk: str, at: float) -> bool:
+    """Move a conversation from ``"joining"`` to the waiting queue, enqueued at ``at``.
+
+    False when it is not joining any more (already queued, or ended meanwhile).
+    """
+    try:
+        with refused_on_condition():
+            Conversation(conversation_id).update(
+                actions=[
+                    Conversation.queue_pk.set(QUEUE_PK),
+                    Conversation.queue_sk.set(queue_sk),
+                    Conversation.enqueued_at.set(at),
+                ],
+                condition=(Conversation.queue_pk == JOINING_PK)
+                & (Conversation.status == "waiting"),
+            )
+    except ConditionFailed:
+        return False
+    return True
+
+
 def waiting(limit: int | None = None) -> list[Conversation]:
-    """Waiting conversations in queue order (index projection: ids, topic, sockets)."""
+    """Waiting conversations in queue order (index projection: ids, topic, sockets).
+
+    Without ``limit``, every page of the index: only the fan-out reads the whole queue,
+    never a request path.
+    """
     return list(Conversation.queue.query(QUEUE_PK, scan_index_forward=True, limit=limit))
+
+
+def joining() -> list[Conversation]:
+    """Conversations created but not yet in the queue (a join still being answered, or one
+    whose Lambda stopped between the two writes: the sweeper queues those)."""
+    return list(Conversation.queue.query(JOINING_PK))
 
 
 def previews(conversation_ids: list[str]) -> dict[str, str]:
@@ -395,15 +441,6 @@ def previews(conversation_ids: list[str]) -> dict[str, str]:
         if item.preview:
             found[item.conversation_id] = str(item.preview)
     return found
-
-
-def waiting_ahead(queue_sk: str) -> int:
-    """How many waiting conversations are ahead of this queue key (one COUNT query)."""
-    return int(Conversation.queue.count(QUEUE_PK, Conversation.queue_sk < queue_sk))
-
-
-def waiting_count() -> int:
-    return int(Conversation.queue.count(QUEUE_PK))
 
 
 def active_of(officer_id: str) -> list[Conversation]:

@@ -99,19 +99,34 @@ class Officer(Model):
 
 
 def availability(
-    status: str, active_count: int, capacity: int, last_assigned_at: float, officer_id: str
+    status: str,
+    active_count: int,
+    capacity: int,
+    last_assigned_at: float,
+    officer_id: str,
+    *,
+    reachable: bool = True,
 ) -> tuple[str | None, str | None]:
-    """The ``available`` index keys: present only while online with free capacity."""
-    if status != "online" or active_count >= capacity:
+    """The ``available`` index keys: present only while online with free capacity, and
+    with a socket (an officer ``gone`` gets no new conversation)."""
+    if status != "online" or active_count >= capacity or not reachable:
         return None, None
     return AVAILABLE_PK, f"{active_count:04d}#{last_assigned_at:017.6f}#{officer_id}"
 
 
 def availability_actions(
-    status: str, active_count: int, capacity: int, last_assigned_at: float, officer_id: str
+    status: str,
+    active_count: int,
+    capacity: int,
+    last_assigned_at: float,
+    officer_id: str,
+    *,
+    reachable: bool = True,
 ) -> list[Any]:
     """Update actions that keep presence and availability keys true to the new state."""
-    pk, sk = availability(status, active_count, capacity, last_assigned_at, officer_id)
+    pk, sk = availability(
+        status, active_count, capacity, last_assigned_at, officer_id, reachable=reachable
+    )
     actions: list[Any] = []
     if pk and sk:
         actions += [Officer.avail_pk.set(pk), Officer.avail_sk.set(sk)]
@@ -297,6 +312,7 @@ def available(limit: int = 5) -> list[Officer]:
 
 
 def online_count() -> int:
+    """How many officers are online (a COUNT query on ``presence``: one item per officer)."""
     return int(Officer.presence.count("online"))
 
 
@@ -305,9 +321,20 @@ def on_duty_count() -> int:
     return int(Officer.presence.count("online")) + int(Officer.presence.count("away"))
 
 
-def online_ids() -> list[str]:
-    """Ids of officers online (one Query of the keys-only ``presence`` index)."""
-    return [item.officer_id for item in Officer.presence.query("online")]
+def online_capacity() -> tuple[int, int]:
+    """Officers online, and how many conversations they hold together at most (their
+    capacities): one Query of ``presence`` and one BatchGetItem per 100 officers."""
+    ids = [item.officer_id for item in Officer.presence.query("online")]
+    if not ids:
+        return 0, 0
+    found = Officer.batch_get(ids, attributes_to_get=["officer_id", "capacity"])
+    return len(ids), sum(int(officer.capacity) for officer in found)
+
+
+def online_ids(limit: int | None = None) -> list[str]:
+    """Ids of officers online (one Query of the keys-only ``presence`` index; ``limit``
+    bounds it where only "anyone else?" matters)."""
+    return [item.officer_id for item in Officer.presence.query("online", limit=limit)]
 
 
 def with_presence() -> list[str]:

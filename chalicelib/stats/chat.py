@@ -8,6 +8,7 @@ from typing import Any
 from chalicelib.clock import day_of, now, unit_day, unit_day_hours, unit_hour
 from chalicelib.models import conversation as conversations
 from chalicelib.models import officer as officers
+from chalicelib.models import queue_view
 from chalicelib.stats import counters
 from chalicelib.vocabulary import OUTCOMES, SYSTEM_OUTCOMES
 
@@ -90,6 +91,12 @@ def _mean(total: float, count: float) -> float | None:
     return round(total / count, 1) if count else None
 
 
+def _waiting_now() -> int:
+    """How many wait, as the queue's fan-out last read it (never a read of the queue)."""
+    view = queue_view.read()
+    return int(view.waiting) if view is not None else 0
+
+
 PLANNING_DAYS = 28  # the by-hour profile: the last four weeks
 
 
@@ -169,7 +176,7 @@ def dashboard(days: int) -> dict[str, Any]:
         "days": rows,
         "totals": summary,
         "now": {
-            "waiting": conversations.waiting_count(),
+            "waiting": _waiting_now(),
             "officers_online": officers.online_count(),
         },
         "hours": by_hour(read, at),

@@ -96,7 +96,8 @@ def send_history(socket: Socket, conversation_id: str, messages: list[Message]) 
 
 
 def on_ping(socket: Socket, parsed: Ping) -> None:
-    """Heartbeat; also refreshes a waiting citizen's position and an officer's queue view."""
+    """Heartbeat; an officer also gets the queue view, and a waiting citizen their position
+    (from the fan-out, within its window: one queue event here)."""
     socket.reply(pong(parsed.ref))
     stored = socket.stored
     if stored is None:
@@ -104,9 +105,7 @@ def on_ping(socket: Socket, parsed: Ping) -> None:
     if stored.kind == "officer":
         socket.reply(queue.queue_summary())
     elif stored.conversation_id:
-        position = queue.position_if_waiting(stored.conversation_id)
-        if position is not None:
-            socket.reply(position)
+        queue.refresh_position(stored.conversation_id)
 
 
 def on_send(socket: Socket, parsed: Send) -> None:
@@ -157,10 +156,12 @@ def on_join(socket: Socket, parsed: Join) -> None:
     limits.joined(admission, joined.conversation.conversation_id)
     conversation = joined.conversation
     code = codes.issue(conversation, joined.token)
+    # `joined` first: the conversation enters the queue (where it can be assigned, and
+    # told its position) only once the citizen has been answered.
     socket.reply(outbound.joined(conversation, joined.token, code, parsed.ref))
     if joined.messages:
         send_history(socket, conversation.conversation_id, joined.messages)
-    lifecycle.after_join(conversation)
+    lifecycle.queue_up(conversation)
 
 
 def on_resume(socket: Socket, parsed: Resume) -> None:
@@ -173,14 +174,20 @@ def on_resume(socket: Socket, parsed: Resume) -> None:
         conversation_id, token = str(parsed.conversation_id), str(parsed.token)
     if connection.conversation_id and connection.conversation_id != conversation_id:
         raise AlreadyJoined()
-    conversation, missed = lifecycle.resume(
-        socket.connection_id, socket.endpoint, conversation_id, token, parsed.last_seq
-    )
+    resuming = lifecycle.resume(conversation_id, token, parsed.last_seq)
     by_code = token if parsed.code is not None else None
-    socket.reply(outbound.resumed(conversation, parsed.ref, token=by_code))
-    send_history(socket, conversation.conversation_id, missed)
-    if conversation.status == "waiting":
-        socket.reply(queue.position_of(conversation))
+    # `resumed` first: the socket is attached to the conversation (where pushes find it)
+    # only once it has been answered; what was stored meanwhile is sent after.
+    socket.reply(outbound.resumed(resuming.conversation, parsed.ref, token=by_code))
+    send_history(socket, conversation_id, resuming.missed)
+    sent_upto = int(resuming.missed[-1].seq) if resuming.missed else parsed.last_seq
+    catch_up = lifecycle.attach_resumed(socket.connection_id, socket.endpoint, resuming, sent_upto)
+    if catch_up.changed:
+        socket.reply(outbound.resumed(catch_up.conversation, token=by_code))
+        send_history(socket, conversation_id, catch_up.messages)
+        return
+    for message in catch_up.messages:
+        socket.reply(outbound.message(message))
 
 
 def on_end(socket: Socket, parsed: End) -> None:
@@ -215,6 +222,7 @@ def on_close(socket: Socket, parsed: Close) -> None:
     links = [link.model_dump() for link in parsed.links]
     lifecycle.close(parsed.conversation_id, officer_id, parsed.outcome, links)
     socket.reply(outbound.ok("close", parsed.conversation_id, parsed.ref))
+    queue.settle(None)  # the freed slot takes the head of the queue
 
 
 def on_transfer(socket: Socket, parsed: Transfer) -> None:

@@ -24,6 +24,7 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from chalicelib.config import settings
+from chalicelib.models.base import pool_size
 from chalicelib.models.connection import delete_connection
 from chalicelib.observability import count, logger
 
@@ -71,6 +72,9 @@ class Sender:
                         retries={"max_attempts": 2, "mode": "standard"},
                         connect_timeout=2,
                         read_timeout=5,
+                        # The fan-out posts from several threads: one connection each,
+                        # rather than a new TLS handshake for every post over 10.
+                        max_pool_connections=pool_size(settings()),
                     ),
                 )
                 self._clients[endpoint] = client

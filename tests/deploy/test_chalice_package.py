@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +61,22 @@ def test_chalice_package_output_passes_cfn_lint(tmp_path: Path, stage: str) -> N
     assert (out / "deployment.zip").stat().st_size > 0
     lint = _lint(out / "sam.json")
     assert lint.returncode == 0, lint.stdout + lint.stderr
+    sam = json.loads((out / "sam.json").read_text())
+    _assert_the_queue_fanout_reads_the_stage_queue(sam, stage)
+
+
+def _assert_the_queue_fanout_reads_the_stage_queue(sam: dict[str, Any], stage: str) -> None:
+    """The fan-out is invoked by Lambda's SQS event source on this stage's queue of queue
+    events — the queue infra/template.yaml creates — in batches gathered over a window, with
+    a bounded number of concurrent invocations (docs/architecture.md)."""
+    function = sam["Resources"]["QueueFanout"]
+    events = list(function["Properties"]["Events"].values())
+    assert [event["Type"] for event in events] == ["SQS"]
+    source = events[0]["Properties"]
+    queue = f"moncommissariat-{stage}-queue-events"
+    assert source["Queue"]["Fn::Sub"].endswith(f":{queue}")  # the stage's queue, by its ARN
+    assert source["BatchSize"] == 1000
+    assert 1 <= source["MaximumBatchingWindowInSeconds"] <= 5
+    assert source["ScalingConfig"]["MaximumConcurrency"] >= 2
+    template = (ROOT / "infra" / "template.yaml").read_text()
+    assert 'QueueName: !Sub "${Prefix}-queue-events"' in template

@@ -9,6 +9,8 @@ from collections import defaultdict
 from importlib import resources
 from typing import Any
 
+from chalice.app import SQSEventConfig
+
 from chalicelib.auth import TokenVerifier, reset_verifier
 from chalicelib.config import settings
 from chalicelib.websocket import edge
@@ -80,8 +82,30 @@ def event(
     return data
 
 
+def deliver_queue_events() -> int:
+    """Run the app's queue fan-out on every queue event sent so far, as Lambda's SQS event
+    source would (local/events.py, on the in-process moto); returns how many batches."""
+    import boto3
+
+    import app
+    from local.events import SqsEventSource
+
+    conf = settings()
+    sqs = boto3.client("sqs", region_name=conf.region, endpoint_url=conf.sqs_endpoint)
+    total = 0
+    for config in app.app.event_sources:
+        if isinstance(config, SQSEventConfig):
+            source = SqsEventSource(app.app, config, sqs, queue=conf.queue_events_name)
+            total += source.drain()
+    return total
+
+
 class Client:
-    """One socket: connect, send frames, read what was pushed to it."""
+    """One socket: connect, send frames, read what was pushed to it.
+
+    After each frame the queue events it sent are delivered to the fan-out (``deliver``),
+    so that a test reads what the citizen sees a moment later.
+    """
 
     def __init__(
         self,
@@ -89,9 +113,12 @@ class Client:
         query: dict[str, str] | None = None,
         source_ip: str | None = None,
         headers: dict[str, str] | None = None,
+        *,
+        deliver: bool = True,
     ) -> None:
         """A socket from ``source_ip`` (default: an address of its own, as most citizens)."""
         self.recorder = recorder
+        self.deliver = deliver
         number = next(_ids)
         self.connection_id = f"conn{number}="
         self.source_ip = (
@@ -111,6 +138,8 @@ class Client:
 
     def send(self, frame: dict[str, Any] | str) -> list[dict[str, Any]]:
         edge.on_message(event("$default", self.connection_id, frame), FRAMES)
+        if self.deliver:
+            deliver_queue_events()
         return self.new()
 
     def new(self) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import moto  # noqa: F401 - before any boto3 session: moto hooks the sessions made after it
 import pytest
 
 from tests.app_settings import configure_app

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from botocore.client import ClientCreator
 
-from infra.iam import Permission, UnmappedCall, permissions, presigned_permissions
+from infra.iam import ACCOUNT, Permission, UnmappedCall, permissions, presigned_permissions
 
 ROOT = Path(__file__).resolve().parents[2]
 _APP_DIR = str(ROOT / "chalicelib")
@@ -112,6 +112,9 @@ def _neutral(permission: Permission, names: list[str]) -> Permission:
         prefix, bucket = names
         resource = resource.replace(f":::{bucket}", ":::" + PREFIX + "-photos")
         resource = resource.replace(f"table/{prefix}", "table/" + PREFIX + "-")
+        resource = resource.replace(
+            f":sqs:{{{{region}}}}:{ACCOUNT}:{prefix}", f":sqs:{{{{region}}}}:{ACCOUNT}:{PREFIX}-"
+        )
         resource = resource.replace(f"secret:{prefix}", "secret:" + PREFIX + "-")
     return Permission(permission.action, resource)
 

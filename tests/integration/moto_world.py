@@ -7,7 +7,7 @@ pytest-xdist, once per worker) and, before each test, restored through moto's ow
 
 - every table emptied (Scan, then BatchWriteItem deletes): conversations, messages,
   counters, rate windows, the idempotency table, connections start from nothing;
-- every bucket emptied, every object version and delete marker;
+- every bucket emptied, every object version and delete marker; every SQS queue purged;
 - anything else that differs from what was built — a table, bucket, user pool or client
   more or less, an account or a group membership changed, a secret rotated — and the whole
   world is reset (``mock_aws().reset()``) and built again.
@@ -17,6 +17,7 @@ moto's mock is active during the tests that use it only, as with a ``mock_aws()`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -29,6 +30,7 @@ from local.aws import (
     REGION,
     create_account,
     create_buckets,
+    create_queues,
     create_secrets,
     create_tables,
     create_user_pool,
@@ -61,6 +63,9 @@ class MotoWorld:
     def __init__(self) -> None:
         from moto import mock_aws
 
+        # SQS allows one PurgeQueue a minute per queue; every test purges them (moto's switch).
+        os.environ["MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR"] = "false"
+
         # boto3's default session is kept from test to test: a new one would load botocore's
         # service models again for each client made (about 0.1 s each).
         self._mock: Any = mock_aws(config={"core": {"reset_boto3_session": False}})
@@ -68,6 +73,7 @@ class MotoWorld:
         self._s3 = boto3.client("s3", region_name=REGION)
         self._cognito = boto3.client("cognito-idp", region_name=REGION)
         self._secretsmanager = boto3.client("secretsmanager", region_name=REGION)
+        self._sqs = boto3.client("sqs", region_name=REGION)
         with self.active():
             self.aws = self._build()
 
@@ -90,6 +96,10 @@ class MotoWorld:
             "TABLE_PREFIX": self.aws.prefix,
             "DYNAMODB_ENDPOINT": "",
             "S3_ENDPOINT": "",
+            "SQS_ENDPOINT": "",
+            # The fan-out runs right after each request here (tests/integration/
+            # chat_harness.py): no join can be in flight behind the one it reads.
+            "QUEUE_SETTLE_SECONDS": "0",
             "PHOTOS_BUCKET": f"{self.aws.prefix}-photos",
             "USER_POOL_ID": self.aws.user_pool_id,
             "USER_POOL_CLIENT_ID": self.aws.client_id,
@@ -112,6 +122,8 @@ class MotoWorld:
                 self._empty_table(table, keys)
             for bucket in self._buckets:
                 self._empty_bucket(bucket)
+            for queue in self._queues:
+                self._empty_queue(queue)
         return replace(self.aws)
 
     # -- building --------------------------------------------------------------------
@@ -127,6 +139,7 @@ class MotoWorld:
             for table in tables
         }
         self._buckets = create_buckets(self._s3, TEST_PREFIX)
+        self._queues = create_queues(self._sqs, TEST_PREFIX)
         aws.secrets = create_secrets(self._secretsmanager, TEST_PREFIX)
         aws.user_pool_id, aws.client_id = create_user_pool(self._cognito, TEST_PREFIX)
         for account in DEMO_ACCOUNTS:
@@ -143,6 +156,7 @@ class MotoWorld:
             for secret in self._secretsmanager.list_secrets()["SecretList"]
         )
         buckets = sorted(bucket["Name"] for bucket in self._s3.list_buckets()["Buckets"])
+        buckets += sorted(self._sqs.list_queues().get("QueueUrls", []))
         pools = sorted(
             pool["Id"] for pool in self._cognito.list_user_pools(MaxResults=60)["UserPools"]
         )
@@ -196,6 +210,10 @@ class MotoWorld:
                 self._dynamodb.batch_write_item(RequestItems={table: deletes})
             if "LastEvaluatedKey" not in page:
                 return
+
+    def _empty_queue(self, name: str) -> None:
+        # moto's switch for SQS's one purge a minute is off here (MotoWorld.__init__).
+        self._sqs.purge_queue(QueueUrl=self._sqs.get_queue_url(QueueName=name)["QueueUrl"])
 
     def _empty_bucket(self, bucket: str) -> None:
         while True:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from local.aws import create_tables, fake_credentials, start_moto
+from local.aws import create_queues, create_tables, fake_credentials, start_moto
 from tests.app_settings import configure_app
 from tests.integration.chat_harness import install_recorder
 
@@ -23,10 +23,12 @@ def moto_server() -> Iterator[str]:
     import boto3
 
     create_tables(boto3.client("dynamodb", endpoint_url=endpoint, region_name="eu-west-3"), PREFIX)
+    create_queues(boto3.client("sqs", endpoint_url=endpoint, region_name="eu-west-3"), PREFIX)
     configure_app(
         {
             "TABLE_PREFIX": PREFIX,
             "DYNAMODB_ENDPOINT": endpoint,
+            "SQS_ENDPOINT": endpoint,
             "WEBSOCKET_ENDPOINT": "",
             "USER_POOL_ID": "x",
             "USER_POOL_CLIENT_ID": "y",
@@ -35,7 +37,7 @@ def moto_server() -> Iterator[str]:
     install_recorder()
     yield endpoint
     server.stop()
-    configure_app({"DYNAMODB_ENDPOINT": ""})
+    configure_app({"DYNAMODB_ENDPOINT": "", "SQS_ENDPOINT": ""})
 
 
 def test_ten_officers_taking_from_two_hundred_waiting_never_collide(moto_server: str) -> None:
@@ -47,7 +49,8 @@ def test_ten_officers_taking_from_two_hundred_waiting_never_collide(moto_server:
     from chalicelib.models.conversation import Conversation
 
     for n in range(200):
-        lifecycle.join(f"citizen{n}=", "test|api", "vol", None, None)
+        joined = lifecycle.join(f"citizen{n}=", "test|api", "vol", None, None)
+        assert lifecycle.queue_up(joined.conversation)
     capacity = 3
     ids = [f"officer-{k}" for k in range(10)]
     for officer_id in ids:
@@ -96,4 +99,4 @@ def test_ten_officers_taking_from_two_hundred_waiting_never_collide(moto_server:
             assert stored.officer_id == officer_id
             assigned = [e for e in stored.history if e["event"] == "assigned"]
             assert len(assigned) == 1
-    assert conversations.waiting_count() == 200 - 10 * capacity
+    assert len(conversations.waiting()) == 200 - 10 * capacity

@@ -20,6 +20,7 @@ import pytest
 from infra.iam import (
     ACCOUNT,
     ACTIONS_WITHOUT_RESOURCES,
+    SQS_EVENT_SOURCE_ACTIONS,
     WEBSOCKET_API,
     Permission,
     allows,
@@ -126,6 +127,7 @@ def test_the_policy_names_every_resource(stage: str) -> None:
         rf"arn:aws:s3:::{prefix}-[a-z0-9-]+(/[a-z0-9_-]+/\*)?",
         rf"arn:aws:execute-api:{region}:{account}:{api}/api/(POST|GET|DELETE)/@connections/\*",
         rf"arn:aws:logs:{region}:{account}:log-group:/aws/lambda/{prefix}(-\*|:\*)?",
+        rf"arn:aws:sqs:{region}:{account}:{prefix}-[a-z0-9-]+",
         rf"arn:aws:secretsmanager:{region}:{account}:secret:{prefix}-[a-z-]+-\?{{6}}",
     ]
     for grant in grants(policy):
@@ -146,7 +148,7 @@ def test_the_policy_grants_nothing_the_app_does_not_use(recording: Recording, st
     prefix = _stage_prefix(stage)
     unused = []
     for grant in grants(policy):
-        if grant.action in RUNTIME_ACTIONS or any(
+        if grant.action in RUNTIME_ACTIONS | SQS_EVENT_SOURCE_ACTIONS or any(
             grant.action == action and grant.resource.endswith(f"{prefix}-{resource}")
             for action, resource in NOT_EXERCISED
         ):

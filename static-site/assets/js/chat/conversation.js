@@ -36,6 +36,7 @@ export class CitizenChat {
     this.state = null; // {conversationId, token, code, deferred, topic, lastSeq, closing} once joined
     this.outbox = []; // [{client_id, text}] sent but not acknowledged
     this.phase = "start"; // start | joining | waiting | active | closed
+    this.queueVersion = 0; // version of the last `queue` frame applied
     this.joinRequest = null;
     this.codeRequest = null; // a short code typed by the citizen, until `resumed`
     this.firstText = ""; // what the citizen asked first: the waiting suggestions' words
@@ -224,10 +225,18 @@ export class CitizenChat {
         if (!frame.more) this.#afterSync();
         return;
       case "message":
+        // The conversation went back to the queue (its officer left or handed it back).
+        if (frame.data?.requeued === true && this.phase === "active") this.#backInQueue();
         return this.#receive(frame);
       case "queue":
-        // Also after an officer left: the conversation is back in the queue.
-        if (this.phase === "closed" || this.phase === "start") return;
+        // Positions come from the server's fan-out, a moment after the change: a frame older
+        // than the last one applied is dropped, and one arriving while an officer holds the
+        // conversation is stale (going back to the queue comes as a message, above).
+        if (this.phase !== "waiting" && this.phase !== "joining") return;
+        if (Number.isInteger(frame.version)) {
+          if (frame.version <= this.queueVersion) return;
+          this.queueVersion = frame.version;
+        }
         this.phase = "waiting";
         this.view.setState(queueText(frame, { deferred: this.state?.deferred === true }));
         this.#suggest();
@@ -253,6 +262,11 @@ export class CitizenChat {
       default:
         return; // pong, and frames this page does not use
     }
+  }
+
+  #backInQueue() {
+    this.phase = "waiting";
+    this.view.setState(STATES.waiting);
   }
 
   #resume() {
