@@ -22,6 +22,7 @@ Locally and in tests the secrets live in moto (``local/aws.py``, ``tests/conftes
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import threading
@@ -53,7 +54,9 @@ _cache = _Cache()
 _lock = threading.Lock()
 
 
+@functools.lru_cache(maxsize=4)
 def _client(conf: Settings) -> Any:
+    """One Secrets Manager client per settings (a client costs milliseconds to make)."""
     return boto3.client(
         "secretsmanager", region_name=conf.region, endpoint_url=conf.secrets_endpoint
     )

@@ -4,6 +4,7 @@ PynamoDB)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -44,6 +45,22 @@ def _bind_one(model: type[Model], aggregate: str, conf: Settings) -> None:
     # PynamoDB caches a connection per model class: drop it so the new
     # table name and endpoint are used.
     model._connection = None
+    # ... and gives each new connection a botocore session of its own, which loads the
+    # endpoints and DynamoDB's service description again (tens of ms, a few MB): every
+    # model of this thread shares one instead.
+    model._get_connection().connection._local.session = thread_session()
+
+
+_sessions = threading.local()
+
+
+def thread_session() -> botocore.session.Session:
+    """This thread's botocore session, for every DynamoDB client the models create in it
+    (botocore sessions are not safe to share between threads; their clients are)."""
+    session: botocore.session.Session | None = getattr(_sessions, "session", None)
+    if session is None:
+        session = _sessions.session = botocore.session.get_session()
+    return session
 
 
 def bind_models(conf: Settings | None = None) -> None:
@@ -96,9 +113,11 @@ def per_settings(build: Callable[[Settings], T]) -> Callable[[], T]:
 
 @per_settings
 def _transaction_connection(conf: Settings) -> Connection:
-    return Connection(
+    connection = Connection(
         region=conf.region, host=conf.dynamodb_endpoint, max_pool_connections=pool_size(conf)
     )
+    connection._local.session = thread_session()
+    return connection
 
 
 def transaction() -> TransactWrite:

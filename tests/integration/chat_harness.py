@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import itertools
 import json
@@ -82,16 +83,22 @@ def event(
     return data
 
 
+@functools.lru_cache(maxsize=4)
+def _sqs(region: str, endpoint: str | None) -> Any:
+    import boto3
+
+    return boto3.client("sqs", region_name=region, endpoint_url=endpoint)
+
+
 def deliver_queue_events() -> int:
     """Run the app's queue fan-out on every queue event sent so far, as Lambda's SQS event
     source would (local/events.py, on the in-process moto); returns how many batches."""
-    import boto3
 
     import app
     from local.events import SqsEventSource
 
     conf = settings()
-    sqs = boto3.client("sqs", region_name=conf.region, endpoint_url=conf.sqs_endpoint)
+    sqs = _sqs(conf.region, conf.sqs_endpoint)
     total = 0
     for config in app.app.event_sources:
         if isinstance(config, SQSEventConfig):

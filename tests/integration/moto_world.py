@@ -17,6 +17,7 @@ moto's mock is active during the tests that use it only, as with a ``mock_aws()`
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +40,12 @@ from local.aws import (
 TEST_PREFIX = "moncommissariat-test"
 
 
+@functools.cache
+def _client(service: str) -> Any:
+    """One client per service for the whole worker (moto's state lives in the process)."""
+    return boto3.client(service, region_name=REGION)
+
+
 @dataclass
 class MotoAws:
     """In-process moto with the tables and buckets of infra/template.yaml."""
@@ -49,7 +56,7 @@ class MotoAws:
     secrets: dict[str, str] = field(default_factory=dict)  # setting -> ARN
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, region_name=REGION)
+        return _client(service)
 
     def secret_value(self, setting: str) -> str:
         """The current value of one of the stage's secrets (``ORIGIN_SECRET_ID``...)."""
@@ -62,6 +69,13 @@ class MotoWorld:
 
     def __init__(self) -> None:
         from moto import mock_aws
+
+        from local.moto_server import direct_item_answers
+
+        # DynamoDB's item answers as the local platform's moto sends them: json.dumps of the
+        # result, the same bytes without moto's model-driven serializer (a third of the time
+        # of a chat test went there).
+        direct_item_answers()
 
         # SQS allows one PurgeQueue a minute per queue; every test purges them (moto's switch).
         os.environ["MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR"] = "false"

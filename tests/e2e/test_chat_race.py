@@ -1,4 +1,5 @@
-"""Concurrency against a real DynamoDB endpoint (moto server): claims are exclusive and
+"""Concurrency against a real DynamoDB endpoint (moto server in a thread, not the in-process
+mock: an e2e test, out of `make test-fast`): claims are exclusive and
 capacity-safe whatever the interleaving."""
 
 from __future__ import annotations
