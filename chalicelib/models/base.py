@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import botocore.session
+import pynamodb.connection.base as _pynamodb_connection
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.models import Model
@@ -45,22 +46,27 @@ def _bind_one(model: type[Model], aggregate: str, conf: Settings) -> None:
     # PynamoDB caches a connection per model class: drop it so the new
     # table name and endpoint are used.
     model._connection = None
-    # ... and gives each new connection a botocore session of its own, which loads the
-    # endpoints and DynamoDB's service description again (tens of ms, a few MB): every
-    # model of this thread shares one instead.
-    model._get_connection().connection._local.session = thread_session()
 
 
 _sessions = threading.local()
 
 
 def thread_session() -> botocore.session.Session:
-    """This thread's botocore session, for every DynamoDB client the models create in it
-    (botocore sessions are not safe to share between threads; their clients are)."""
+    """This thread's botocore session, made on its first use, for every DynamoDB client the
+    models create in it (botocore sessions are not safe to share between threads; their
+    clients are)."""
     session: botocore.session.Session | None = getattr(_sessions, "session", None)
     if session is None:
         session = _sessions.session = botocore.session.get_session()
     return session
+
+
+# PynamoDB gives each new connection a botocore session of its own (its module's
+# `get_session()`), which loads the endpoints and DynamoDB's service description again: tens
+# of milliseconds and a few MB per model class on a cold start, and again for every model
+# each time tests or the local platform bind the models anew. Every connection of a thread
+# shares one instead, made when the first client is (so after any mock is in place).
+setattr(_pynamodb_connection, "get_session", thread_session)  # noqa: B010 - a module attribute
 
 
 def bind_models(conf: Settings | None = None) -> None:
@@ -79,7 +85,7 @@ def open_connections() -> None:
     session per thread and model on its first burst — hundreds of MB — and race to keep one.
     On Lambda, one invocation at a time, the lazy creation is the right one.
     """
-    session = botocore.session.get_session()
+    session = thread_session()
     connections = [model._get_connection().connection for model, _ in _MODELS]
     for connection in [*connections, _transaction_connection()]:
         # PynamoDB keeps its session per thread: hand this thread's one over, then
@@ -113,11 +119,9 @@ def per_settings(build: Callable[[Settings], T]) -> Callable[[], T]:
 
 @per_settings
 def _transaction_connection(conf: Settings) -> Connection:
-    connection = Connection(
+    return Connection(
         region=conf.region, host=conf.dynamodb_endpoint, max_pool_connections=pool_size(conf)
     )
-    connection._local.session = thread_session()
-    return connection
 
 
 def transaction() -> TransactWrite:
