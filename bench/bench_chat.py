@@ -6,6 +6,8 @@ waiting citizens."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from bench.environment import PREFIX, use_bench_environment
@@ -247,9 +249,10 @@ def _seed_waiting(dynamodb: Any, count: int) -> None:
         )
 
 
-def _measure_queue(waiting: int) -> dict[str, dict[str, int]]:
-    """DynamoDB calls, items read and pushes of each queue operation's request, with
-    ``waiting`` citizens in the queue (the fan-out, off the request path, is not counted)."""
+@contextmanager
+def _queue_world() -> Iterator[Any]:
+    """In-process moto with the app's tables, queues and secrets, the app pointed at them and
+    the fan-out run by the caller (no settling delay); yields the DynamoDB client."""
     import boto3
     from moto import mock_aws
 
@@ -269,6 +272,13 @@ def _measure_queue(waiting: int) -> dict[str, dict[str, int]]:
                 "QUEUE_SETTLE_SECONDS": "0",
             }
         )
+        yield dynamodb
+
+
+def _measure_queue(waiting: int) -> dict[str, dict[str, int]]:
+    """DynamoDB calls, items read and pushes of each queue operation's request, with
+    ``waiting`` citizens in the queue (the fan-out, off the request path, is not counted)."""
+    with _queue_world() as dynamodb:
         _seed_waiting(dynamodb, waiting)
         from chalicelib.clock import now
         from chalicelib.models import officer as officers
@@ -352,24 +362,7 @@ def conversation_figures() -> dict[str, float]:
     events cause included. ``chat.conversation.*``: DynamoDB read and write calls, SQS
     messages sent, frames pushed, Lambda invocations (frames, connect and disconnect,
     fan-outs)."""
-    import boto3
-    from moto import mock_aws
-
-    from local.aws import create_queues, create_secrets, create_tables
-
-    with mock_aws():
-        create_tables(boto3.client("dynamodb", region_name="eu-west-3"), PREFIX)
-        create_queues(boto3.client("sqs", region_name="eu-west-3"), PREFIX)
-        secrets = create_secrets(boto3.client("secretsmanager", region_name="eu-west-3"), PREFIX)
-        from tests.app_settings import configure_app
-
-        configure_app(
-            {
-                "CLIENT_KEY_SECRET_ID": secrets["CLIENT_KEY_SECRET_ID"],
-                "SQS_ENDPOINT": "",
-                "QUEUE_SETTLE_SECONDS": "0",
-            }
-        )
+    with _queue_world():
         from chalicelib.clock import now
         from chalicelib.models import officer as officers
         from chalicelib.models.connection import save_connection

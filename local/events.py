@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -32,6 +31,8 @@ from typing import Any
 
 from chalice.app import Chalice, SQSEventConfig
 from chalice.local import LambdaContext
+
+from local.child import Child
 
 POLL_SECONDS = 0.1
 RECEIVE_MAX = 10  # SQS's ReceiveMessage limit
@@ -183,31 +184,14 @@ class EventSources:
             thread.join(timeout=10)
 
 
-class EventSourceProcess:
+class EventSourceProcess(Child):
     """The app's SQS event sources in a child process (the environment is the platform's:
     endpoints, tables, queues). It dies with the platform."""
 
+    stop_timeout = 15.0
+
     def __init__(self) -> None:
-        from local.moto_server import _die_with_parent
-
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "local.events"],
-            env=dict(os.environ),
-            preexec_fn=_die_with_parent,
-        )
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        super().__init__([sys.executable, "-m", "local.events"], env=dict(os.environ))
 
 
 def main() -> int:

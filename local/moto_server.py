@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
-import ctypes
 import io
 import json
 import logging
@@ -41,6 +40,8 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import Any
+
+from local.child import Child
 
 DYNAMODB_TARGET = "DynamoDB_20120810."
 SQS_TARGET = "AmazonSQS."
@@ -332,25 +333,14 @@ def serve(host: str, port: int) -> None:
     server.serve_forever()
 
 
-_LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
-PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent() -> None:
-    """In the child, between fork and exec: SIGTERM when the process that started it dies,
-    so that a killed platform leaves no moto behind. A plain C call: nothing to lock."""
-    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
-class MotoProcess:
+class MotoProcess(Child):
     """moto's server in a child process."""
 
     def __init__(self, host: str) -> None:
-        self.process = subprocess.Popen(
+        super().__init__(
             [sys.executable, "-m", "local.moto_server", "--host", host, "--port", "0"],
             stdout=subprocess.PIPE,
             text=True,
-            preexec_fn=_die_with_parent,
         )
         assert self.process.stdout is not None
         line = self.process.stdout.readline().strip()
@@ -359,19 +349,6 @@ class MotoProcess:
             raise RuntimeError(f"moto did not start: {line!r}")
         self.endpoint = line.removeprefix("listening ")
         self.process.stdout.close()
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def start_moto(host: str = "127.0.0.1") -> tuple[MotoProcess, str]:

@@ -24,6 +24,8 @@ from typing import Any
 import boto3
 import pytest
 
+from local import child
+
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "Commissariat-2026!"
 
@@ -173,12 +175,7 @@ def _start_on_a_free_port(extra_args: list[str] | None, env: dict[str, str] | No
 
 
 def stop_platform(platform: Platform) -> None:
-    platform.process.terminate()
-    try:
-        platform.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        platform.process.kill()
-        platform.process.wait()
+    child.stop(platform.process, timeout=15)
 
 
 @pytest.fixture(scope="session")
