@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.models.base import ConditionFailed, cancelled_on_condition, transaction
 from chalicelib.models.conversation import Conversation, history_action, queue_key
@@ -101,22 +102,30 @@ def claim(
         raise Contention(cancelled_on_condition(error)) from error
 
 
+def _let_go(
+    tx: TransactWrite, conversation_id: str, officer: Officer, at: float, actions: list[Any]
+) -> None:
+    """Add to ``tx``: ``actions`` on the active conversation ``officer`` holds, and one slot of
+    theirs freed — each conditional on nothing having changed since they were read."""
+    count = int(officer.active_count)
+    tx.update(
+        Conversation(conversation_id),
+        actions=actions,
+        condition=(Conversation.status == "active")
+        & (Conversation.officer_id == officer.officer_id),
+    )
+    tx.update(
+        officer,
+        actions=_load_actions(officer, max(0, count - 1), at, assigned=False),
+        condition=Officer.active_count == count,
+    )
+
+
 def _release(conversation_id: str, officer: Officer, at: float, actions: list[Any]) -> None:
     """Apply ``actions`` to an active conversation held by ``officer`` and free one slot."""
-    count = int(officer.active_count)
     try:
         with transaction() as tx:
-            tx.update(
-                Conversation(conversation_id),
-                actions=actions,
-                condition=(Conversation.status == "active")
-                & (Conversation.officer_id == officer.officer_id),
-            )
-            tx.update(
-                officer,
-                actions=_load_actions(officer, max(0, count - 1), at, assigned=False),
-                condition=Officer.active_count == count,
-            )
+            _let_go(tx, conversation_id, officer, at, actions)
     except TransactWriteError as error:
         raise Contention(cancelled_on_condition(error)) from error
 
@@ -192,33 +201,24 @@ def transfer(
 ) -> None:
     """Move an active conversation from one officer to another with free capacity (``note``:
     see :func:`requeue`)."""
-    source_count, target_count = int(source.active_count), int(target.active_count)
+    target_count = int(target.active_count)
     try:
         with transaction() as tx:
-            tx.update(
-                Conversation(conversation_id),
-                actions=[
-                    Conversation.officer_id.set(target.officer_id),
-                    Conversation.officer_name.set(target.username),
-                    Conversation.active_officer.set(target.officer_id),
-                    Conversation.assigned_at.set(at),
-                    history_action(
-                        "transferred",
-                        at,
-                        officer=source.officer_id,
-                        to=target.officer_id,
-                        note=note,
-                        by_name=source.shown_name if note else None,
-                    ),
-                ],
-                condition=(Conversation.status == "active")
-                & (Conversation.officer_id == source.officer_id),
-            )
-            tx.update(
-                source,
-                actions=_load_actions(source, max(0, source_count - 1), at, assigned=False),
-                condition=Officer.active_count == source_count,
-            )
+            moved = [
+                Conversation.officer_id.set(target.officer_id),
+                Conversation.officer_name.set(target.username),
+                Conversation.active_officer.set(target.officer_id),
+                Conversation.assigned_at.set(at),
+                history_action(
+                    "transferred",
+                    at,
+                    officer=source.officer_id,
+                    to=target.officer_id,
+                    note=note,
+                    by_name=source.shown_name if note else None,
+                ),
+            ]
+            _let_go(tx, conversation_id, source, at, moved)
             tx.update(
                 target,
                 actions=_load_actions(target, target_count + 1, at, assigned=True),
