@@ -8,10 +8,21 @@ A direct answer to a client frame echoes its ``ref``.
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict, cast
+from collections.abc import Mapping
+from typing import Any, Literal, NotRequired, TypedDict, TypeVar, cast
 
 from chalicelib.config import settings
 from chalicelib.models.conversation import Conversation, Message
+
+_Answer = TypeVar("_Answer", bound=Mapping[str, Any])
+
+
+def answering(frame: _Answer, ref: str | None) -> _Answer:
+    """An answer carries the ``ref`` of the frame it answers, when that frame had one."""
+    if ref:
+        cast("dict[str, Any]", frame)["ref"] = ref
+    return frame
+
 
 # -- citizens ---------------------------------------------------------------------------
 
@@ -101,9 +112,7 @@ def joined(
             **_summary(conversation),
         },
     )
-    if ref:
-        frame["ref"] = ref
-    return frame
+    return answering(frame, ref)
 
 
 def resumed(
@@ -116,9 +125,7 @@ def resumed(
         frame["closing"] = {"outcome": conversation.outcome, "links": conversation.link_list()}
     if token:
         frame["token"] = token
-    if ref:
-        frame["ref"] = ref
-    return frame
+    return answering(frame, ref)
 
 
 def queue(
@@ -244,9 +251,7 @@ def ack(
         "seq": seq,
         "duplicate": duplicate,
     }
-    if ref:
-        frame["ref"] = ref
-    return frame
+    return answering(frame, ref)
 
 
 def typing(conversation_id: str, sender: str) -> TypingFrame:
@@ -452,17 +457,13 @@ def officer_state(
         "conversations": conversations,
         "queue": queue,
     }
-    if ref:
-        frame["ref"] = ref
-    return frame
+    return answering(frame, ref)
 
 
 def taken(conversation_id: str, ref: str | None = None) -> TakenFrame:
     """The answer to ``take_next``: the conversation the officer now holds."""
     frame: TakenFrame = {"type": "taken", "conversation_id": conversation_id}
-    if ref:
-        frame["ref"] = ref
-    return frame
+    return answering(frame, ref)
 
 
 def ok(
@@ -473,9 +474,7 @@ def ok(
     frame: OkFrame = {"type": "ok", "action": action, "conversation_id": conversation_id}
     if alone:
         frame["alone"] = True
-    if ref:
-        frame["ref"] = ref
-    return frame
+    return answering(frame, ref)
 
 
 # -- supervisors --------------------------------------------------------------------------
