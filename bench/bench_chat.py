@@ -16,26 +16,41 @@ from local import aws_calls
 OPERATIONS = ("join", "assign", "send", "resume", "close")
 
 
+def _conversation_item(cid: str, status: str, at: float, now: float) -> dict[str, Any]:
+    """A conversation as the app stores it (DynamoDB JSON), created at ``at``."""
+    return {
+        "conversation_id": {"S": cid},
+        "status": {"S": status},
+        "topic": {"S": "vol"},
+        "urgent": {"BOOL": False},
+        "token_hash": {"S": "0" * 64},
+        "created_at": {"N": str(at)},
+        "created_day": {"S": time.strftime("%Y-%m-%d", time.gmtime(at))},
+        "enqueued_at": {"N": str(at)},
+        "ttl": {"N": str(int(now) + 86400)},
+    }
+
+
+def _write_all(dynamodb: Any, table: str, items: list[dict[str, Any]]) -> None:
+    for start in range(0, len(items), 25):
+        dynamodb.batch_write_item(
+            RequestItems={
+                table: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+            }
+        )
+
+
 def _seed(dynamodb: Any, existing: int) -> None:
     """``existing`` closed conversations with 4 messages each, and as many old connections."""
     now = time.time()
-    day = time.strftime("%Y-%m-%d", time.gmtime(now))
     conversations, messages, connections = [], [], []
     for n in range(existing):
         cid = f"{n:032x}"
         conversations.append(
             {
-                "conversation_id": {"S": cid},
-                "status": {"S": "closed"},
-                "topic": {"S": "vol"},
-                "urgent": {"BOOL": False},
-                "token_hash": {"S": "0" * 64},
-                "created_at": {"N": str(now - n)},
-                "created_day": {"S": day},
-                "enqueued_at": {"N": str(now - n)},
+                **_conversation_item(cid, "closed", now - n, now),
                 "last_seq": {"N": "4"},
                 "citizen_conns": {"M": {}},
-                "ttl": {"N": str(int(now) + 86400)},
                 "outcome": {"S": "information"},
             }
         )
@@ -61,17 +76,9 @@ def _seed(dynamodb: Any, existing: int) -> None:
                 "ttl": {"N": str(int(now) + 3600)},
             }
         )
-    for table, items in (
-        (f"{PREFIX}-conversations", conversations),
-        (f"{PREFIX}-messages", messages),
-        (f"{PREFIX}-connections", connections),
-    ):
-        for start in range(0, len(items), 25):
-            dynamodb.batch_write_item(
-                RequestItems={
-                    table: [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
-                }
-            )
+    _write_all(dynamodb, f"{PREFIX}-conversations", conversations)
+    _write_all(dynamodb, f"{PREFIX}-messages", messages)
+    _write_all(dynamodb, f"{PREFIX}-connections", connections)
 
 
 def _measure(existing: int) -> dict[str, Any]:
@@ -214,21 +221,13 @@ QUEUE_OPERATIONS = (
 def _seed_waiting(dynamodb: Any, count: int) -> None:
     """``count`` conversations waiting in the queue (normal lane, arrival order)."""
     now = time.time()
-    day = time.strftime("%Y-%m-%d", time.gmtime(now))
     items = []
     for n in range(count):
         cid = f"{n:032x}"
         at = now - 3600 + n
         items.append(
             {
-                "conversation_id": {"S": cid},
-                "status": {"S": "waiting"},
-                "topic": {"S": "vol"},
-                "urgent": {"BOOL": False},
-                "token_hash": {"S": "0" * 64},
-                "created_at": {"N": str(at)},
-                "created_day": {"S": day},
-                "enqueued_at": {"N": str(at)},
+                **_conversation_item(cid, "waiting", at, now),
                 "queue_pk": {"S": "waiting"},
                 "queue_sk": {"S": f"1#1#{at:017.6f}#{cid}"},
                 "citizen_conns": {"M": {f"waiting{n}=": {"S": "bench|api"}}},
@@ -236,17 +235,9 @@ def _seed_waiting(dynamodb: Any, count: int) -> None:
                 "history": {"L": []},
                 "read_citizen": {"N": "0"},
                 "read_officer": {"N": "0"},
-                "ttl": {"N": str(int(now) + 86400)},
             }
         )
-    for start in range(0, len(items), 25):
-        dynamodb.batch_write_item(
-            RequestItems={
-                f"{PREFIX}-conversations": [
-                    {"PutRequest": {"Item": item}} for item in items[start : start + 25]
-                ]
-            }
-        )
+    _write_all(dynamodb, f"{PREFIX}-conversations", items)
 
 
 @contextmanager
