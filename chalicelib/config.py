@@ -140,8 +140,17 @@ def _load() -> Settings:
         f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}/.well-known/jwks.json"
     )
     # Every client of the local platform is 127.0.0.1 (chalice's LocalGateway): per-client
-    # limits there would throttle all tests and demos as one client.
+    # limits there would throttle all tests and demos as one client, and per-source chat
+    # limits would stop the surge benchmarks (docs/protocol.md, "Limits"): there, the former
+    # are raised to 1,000 and the latter are off (0).
     local = _str("STAGE") == "local"
+
+    def per_client(name: str, limit: int) -> int:
+        return _int(name, 1000 if local else limit)
+
+    def per_source(name: str, limit: int) -> int:
+        return _int(name, 0 if local else limit)
+
     return Settings(
         stage=_str("STAGE", "dev"),
         version=_str("APP_VERSION", APP_VERSION),
@@ -176,10 +185,7 @@ def _load() -> Settings:
         chat_async_messages=_bool("CHAT_ASYNC_MESSAGES", False),
         resume_code_hours_after_close=_int("RESUME_CODE_HOURS_AFTER_CLOSE", 6),
         deferred_answer_days=_int("DEFERRED_ANSWER_DAYS", 7),
-        # Every client of the local platform is 127.0.0.1: see reports_per_client_per_window.
-        code_lookups_per_client_per_window=_int(
-            "CODE_LOOKUPS_PER_CLIENT_PER_WINDOW", 1000 if _str("STAGE") == "local" else 10
-        ),
+        code_lookups_per_client_per_window=per_client("CODE_LOOKUPS_PER_CLIENT_PER_WINDOW", 10),
         code_lookup_window_seconds=_int("CODE_LOOKUP_WINDOW_SECONDS", 900),
         queue_events_queue=_str("QUEUE_EVENTS_QUEUE"),
         queue_batching_window_seconds=_int("QUEUE_BATCHING_WINDOW_SECONDS", 2),
@@ -194,23 +200,17 @@ def _load() -> Settings:
         personal_data_retention_days=_int("PERSONAL_DATA_RETENTION_DAYS", 90),
         idempotency_ttl_seconds=_int("IDEMPOTENCY_TTL_SECONDS", 3600),
         rate_window_seconds=_int("RATE_WINDOW_SECONDS", 3600),
-        reports_per_client_per_window=_int("REPORTS_PER_CLIENT_PER_WINDOW", 1000 if local else 10),
+        reports_per_client_per_window=per_client("REPORTS_PER_CLIENT_PER_WINDOW", 10),
         attempts_per_idempotency_key=_int("ATTEMPTS_PER_IDEMPOTENCY_KEY", 20),
-        feedback_per_client_per_window=_int(
-            "FEEDBACK_PER_CLIENT_PER_WINDOW", 1000 if local else 20
-        ),
+        feedback_per_client_per_window=per_client("FEEDBACK_PER_CLIENT_PER_WINDOW", 20),
         trusted_proxy_hops=_int("TRUSTED_PROXY_HOPS", 0),
         websocket_trusted_proxy_hops=_int("WEBSOCKET_TRUSTED_PROXY_HOPS", 0),
         origin_secret_id=_str("ORIGIN_SECRET_ID"),
         client_key_secret_id=_str("CLIENT_KEY_SECRET_ID"),
         secrets_endpoint=_str("SECRETS_ENDPOINT") or None,
-        # 0 is off: the local platform's surge benchmarks open hundreds of chats from one
-        # machine (docs/protocol.md, "Limits").
-        chat_joins_per_source_per_window=_int(
-            "CHAT_JOINS_PER_SOURCE_PER_WINDOW", 0 if local else 6
-        ),
-        chat_waiting_per_source=_int("CHAT_WAITING_PER_SOURCE", 0 if local else 3),
-        chat_urgent_burst_per_source=_int("CHAT_URGENT_BURST_PER_SOURCE", 0 if local else 3),
+        chat_joins_per_source_per_window=per_source("CHAT_JOINS_PER_SOURCE_PER_WINDOW", 6),
+        chat_waiting_per_source=per_source("CHAT_WAITING_PER_SOURCE", 3),
+        chat_urgent_burst_per_source=per_source("CHAT_URGENT_BURST_PER_SOURCE", 3),
         chat_join_window_seconds=_int("CHAT_JOIN_WINDOW_SECONDS", 3600),
         photos_per_report=_int("PHOTOS_PER_REPORT", 3),
         photo_max_bytes=_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024),
