@@ -198,6 +198,123 @@ def lighter_transactions() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
+_partition = threading.local()
+_MOTO_QUERIES: dict[str, Any] = {}  # moto's own functions that faster_queries replaced
+
+
+def _native_key(item: Any) -> Any:
+    """An item's primary key as Python values, ordered as moto orders its DynamoType keys
+    (they compare their ``cast_value``; a table's key attributes have one type each)."""
+    if item.range_key is not None:
+        return (item.hash_key.cast_value, item.range_key.cast_value)
+    return item.hash_key.cast_value
+
+
+def faster_queries() -> None:
+    """Make moto's Query cost what it reads rather than the whole table.
+
+    moto answers every Query and Scan from ``Table.all_items()``: every item of the table,
+    sorted by comparing moto's attribute objects in Python (each comparison builds
+    ``Decimal`` values anew). A message history read went through every message ever
+    stored, and the queue's head through every conversation. Here:
+
+    - a Query on the table's own key reads its partition only (the items moto would keep
+      from the whole table, in the order it would sort them);
+    - every sort compares each item's key as Python values, computed once per item: the
+      same order, as each key attribute has one type;
+    - an index's projection keeps the attributes it names from the item moto holds, rather
+      than turning the whole item into Python values and back once per attribute named.
+
+    The answers are the same items in the same order (tests/integration/test_local_moto.py);
+    Scan still reads every item.
+    """
+    from moto.dynamodb.models.dynamo_type import Item
+
+    if _MOTO_QUERIES:
+        return
+    _MOTO_QUERIES.update({name: getattr(owner, name) for owner, name in _query_parts()})
+    original_query = _MOTO_QUERIES["query"]
+
+    def all_items(self: Any) -> list[Any]:
+        wanted = getattr(_partition, "hash_key", None)
+        if wanted is not None:
+            partition = self.items.get(wanted)
+            if partition is None:
+                return []
+            items = list(partition.values()) if self.range_key_attr else [partition]
+        elif self.range_key_attr:
+            items = [item for hash_set in self.items.values() for item in hash_set.values()]
+        else:
+            items = list(self.items.values())
+        return sorted(items, key=_native_key)
+
+    def sorted_items(
+        self: Any, hash_key_attrs: list[str], range_key_attrs: list[str | None], items: list[Any]
+    ) -> list[Any]:
+        attrs = self._generate_attr_to_sort_by(hash_key_attrs, range_key_attrs)
+        items.sort(key=lambda item: tuple(item.attrs[key].cast_value for key in attrs))
+        return items
+
+    def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+        _partition.hash_key = hash_key if index_name is None else None
+        try:
+            return original_query(self, hash_key, *args, **kwargs)
+        finally:
+            _partition.hash_key = None
+
+    def project(self: Any, item: Any) -> Any:
+        projection_type = (self.projection or {}).get("ProjectionType")
+        if projection_type not in ("KEYS_ONLY", "INCLUDE"):
+            return item  # ALL, or no projection: the whole item
+        kept = set(self.table_key_attrs) | {key["AttributeName"] for key in self.schema}
+        if projection_type == "INCLUDE":
+            kept |= set(self.projection.get("NonKeyAttributes", []))
+        # Item() takes attributes as DynamoDB JSON: the values are put in afterwards, as they
+        # are (a query's answer is only read), within the size the item already passed.
+        projected = Item(hash_key=item.hash_key, range_key=item.range_key, attrs={})
+        dict.update(projected.attrs, {k: v for k, v in item.attrs.items() if k in kept})
+        return projected
+
+    faster = {
+        "query": query,
+        "all_items": all_items,
+        "sorted_items": sorted_items,
+        "project": project,
+    }
+    for owner, name in _query_parts():
+        setattr(owner, name, faster[name])
+
+
+def _query_parts() -> list[tuple[type, str]]:
+    """What :func:`faster_queries` replaces in moto."""
+    from moto.dynamodb.models.table import SecondaryIndex, Table
+
+    return [
+        (Table, "query"),
+        (Table, "all_items"),
+        (Table, "sorted_items"),
+        (SecondaryIndex, "project"),
+    ]
+
+
+@contextmanager
+def moto_own_queries() -> Iterator[None]:
+    """moto's own Query while the block runs (tests compare the two)."""
+    if not _MOTO_QUERIES:
+        yield
+        return
+    parts = _query_parts()
+    replaced = {name: getattr(owner, name) for owner, name in parts}
+    for owner, name in parts:
+        setattr(owner, name, _MOTO_QUERIES[name])
+    try:
+        yield
+    finally:
+        for owner, name in parts:
+            setattr(owner, name, replaced[name])
+
+
 # DynamoDB's item operations: their answers are DynamoDB JSON already (attribute values as
 # ``{"S": …}``), numbers as strings, nothing that a JSON protocol serializer transforms.
 ITEM_OPERATIONS = frozenset(
@@ -327,6 +444,7 @@ def serve(host: str, port: int) -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per AWS call
     lighter_transactions()
     direct_item_answers()
+    faster_queries()
     server = make_server(host, port, locked_app(), True, request_handler=keep_alive_handler())
     print(f"listening http://{host}:{server.server_port}", flush=True)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads stdout any more

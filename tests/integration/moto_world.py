@@ -70,12 +70,13 @@ class MotoWorld:
     def __init__(self) -> None:
         from moto import mock_aws
 
-        from local.moto_server import direct_item_answers
+        from local.moto_server import direct_item_answers, faster_queries
 
         # DynamoDB's item answers as the local platform's moto sends them: json.dumps of the
         # result, the same bytes without moto's model-driven serializer (a third of the time
-        # of a chat test went there).
+        # of a chat test went there), and its Query reading what it answers.
         direct_item_answers()
+        faster_queries()
 
         # SQS allows one PurgeQueue a minute per queue; every test purges them (moto's switch).
         os.environ["MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR"] = "false"
