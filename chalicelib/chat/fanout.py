@@ -146,8 +146,12 @@ def _head(first: list[Conversation]) -> list[dict[str, object]]:
 def _tell_officers(summary: outbound.QueueStateFrame) -> int:
     """Push the queue to every officer online or away (an urgent conversation is offered to
     all of them, at capacity too), concurrently; returns how many consoles got it."""
-    present = officers.with_presence()
-    return sum(_workers().map(lambda officer_id: sockets.to_officer(officer_id, summary), present))
+    return sum(
+        _workers().map(
+            lambda officer: sockets.to_officer(officer.officer_id, summary, known=officer),
+            officers.present(),
+        )
+    )
 
 
 def _fingerprint(position: int, estimate: int, online: int) -> tuple[int, int, int]:

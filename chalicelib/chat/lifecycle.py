@@ -103,17 +103,21 @@ def join(
         preview=preview_of(first_message),
         ttl=retention_ttl(at),
     )
+    if first_message:
+        # The first message takes number 1, and the first place of this minute's rate
+        # limit, with the conversation itself (as allocate_seq would, in one write less).
+        conversation.last_seq = 1
+        conversation.rate_window = int(at // 60)
+        conversation.rate_count = 1
+        conversation.awaiting_since = at
     conversations.create(conversation)
     attach_conversation(connection_id, conversation_id)
     stored: list[Message] = []
     if first_message:
-        seq = conversations.allocate_seq(
-            conversation_id, officer_id=None, at=at, rate_limit=settings().messages_per_minute
-        ).last_seq
         stored.append(
             Message(
                 conversation_id,
-                int(seq),
+                1,
                 kind="message",
                 sender="citizen",
                 text=first_message,
@@ -293,9 +297,17 @@ def close(
             if by_citizen
             else "Le policier a clos la conversation. Merci de nous avoir contactés."
         )
-        final = announce(conversation_id, SystemNote(text, kind="closed", data=dict(closing)), at)
+        # The officer was read just before (their sockets, for the pushes).
+        final = announce(
+            conversation_id,
+            SystemNote(text, kind="closed", data=dict(closing)),
+            at,
+            officer=officer,
+        )
         sockets.to_citizen(final, outbound.closed(conversation_id, closing))
-        sockets.to_officer(officer_id, outbound.conversation_closed(conversation_id, closing))
+        sockets.to_officer(
+            officer_id, outbound.conversation_closed(conversation_id, closing), known=officer
+        )
         count("ConversationClosed")
         return final
     raise Busy()

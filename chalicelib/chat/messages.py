@@ -9,6 +9,7 @@ from chalicelib.chat import outbound, sockets
 from chalicelib.config import settings
 from chalicelib.models import conversation as conversations
 from chalicelib.models.conversation import Conversation, Message
+from chalicelib.models.officer import Officer
 
 
 def retention_ttl(at: float) -> int:
@@ -42,18 +43,31 @@ def add_system(conversation_id: str, note: SystemNote, at: float) -> tuple[Messa
     return message, conversation
 
 
-def publish(message: Message, conversation: Conversation, *, to_officer: bool = True) -> None:
-    """Push a stored message to the citizen (and the conversation's officer)."""
+def publish(
+    message: Message,
+    conversation: Conversation,
+    *,
+    to_officer: bool = True,
+    officer: Officer | None = None,
+) -> None:
+    """Push a stored message to the citizen (and the conversation's officer: ``officer``
+    when the caller has just read them, for their sockets)."""
     frame = outbound.message(message)
     sockets.to_citizen(conversation, frame)
     if to_officer and conversation.officer_id:
-        sockets.to_officer(conversation.officer_id, frame)
+        known = officer if officer and officer.officer_id == conversation.officer_id else None
+        sockets.to_officer(conversation.officer_id, frame, known=known)
 
 
 def announce(
-    conversation_id: str, note: SystemNote, at: float, *, to_officer: bool = True
+    conversation_id: str,
+    note: SystemNote,
+    at: float,
+    *,
+    to_officer: bool = True,
+    officer: Officer | None = None,
 ) -> Conversation:
     """Store a system message, then push it to the citizen (and the officer)."""
     message, conversation = add_system(conversation_id, note, at)
-    publish(message, conversation, to_officer=to_officer)
+    publish(message, conversation, to_officer=to_officer, officer=officer)
     return conversation

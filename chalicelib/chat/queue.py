@@ -94,7 +94,9 @@ def after_assignment(conversation_id: str, officer: Officer, at: float) -> None:
     record_assigned(wait, at)
     sockets.to_citizen(conversation, outbound.assigned(conversation_id))
     sockets.to_officer(
-        officer.officer_id, outbound.conversation_assigned(conversation_view(conversation))
+        officer.officer_id,
+        outbound.conversation_assigned(conversation_view(conversation)),
+        known=officer,  # read just before the claim: their sockets
     )
     count("ConversationAssigned")
     metrics.add_metric(name="QueueWaitSeconds", unit=MetricUnit.Seconds, value=max(0.0, wait))
@@ -153,8 +155,10 @@ def dispatch(at: float | None = None, rounds: int | None = None) -> Dispatched:
     assigned: list[tuple[str, str]] = []
     exclusions = Exclusions()
     for _ in range(rounds):
-        heads = conversations.waiting(limit=HEAD)
-        candidates = officers.available(limit=HEAD) if heads else []
+        # Officers first: in a surge every slot is taken, and the small officers table
+        # answers that without reading the queue.
+        candidates = officers.available(limit=HEAD)
+        heads = conversations.waiting(limit=HEAD) if candidates else []
         if not heads or not candidates:
             return Dispatched(assigned, unfinished=False)
         attempt = _assign_one(heads, candidates, exclusions, at)

@@ -171,7 +171,6 @@ def mark_reported(conversation_id: str, officer_id: str, report_id: str) -> None
 
 def colleagues() -> list[dict[str, Any]]:
     """Officers online or away, with their load: whom a conversation can be handed to."""
-    found = (officers.get(officer_id) for officer_id in officers.with_presence())
     return [
         {
             "officer_id": officer.officer_id,
@@ -181,6 +180,5 @@ def colleagues() -> list[dict[str, Any]]:
             "active_count": int(officer.active_count),
             "capacity": int(officer.capacity),
         }
-        for officer in found
-        if officer is not None
+        for officer in officers.present()
     ]

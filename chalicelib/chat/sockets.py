@@ -71,10 +71,9 @@ def to_officer(
 def to_supervisors(frame: Mapping[str, Any]) -> int:
     """Send to the consoles of supervisors online or away; returns how many got it."""
     delivered = 0
-    for officer_id in officers.with_presence():
-        officer = officers.get(officer_id)
-        if officer is not None and officer.supervisor:
-            delivered += to_officer(officer_id, frame, known=officer)
+    for officer in officers.present():
+        if officer.supervisor:
+            delivered += to_officer(officer.officer_id, frame, known=officer)
     return delivered
 
 

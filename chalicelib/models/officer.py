@@ -344,6 +344,17 @@ def with_presence() -> list[str]:
     return ids
 
 
+def present() -> list[Officer]:
+    """Officers online or away, whole (their sockets, load, names): two Queries of
+    ``presence`` and one strongly consistent BatchGetItem per 100 officers; online ones
+    first, as :func:`with_presence` lists them."""
+    ids = with_presence()
+    if not ids:
+        return []
+    found = {found.officer_id: found for found in Officer.batch_get(ids, consistent_read=True)}
+    return [found[officer_id] for officer_id in ids if officer_id in found]
+
+
 def gone_before(at: float) -> list[str]:
     return [item.officer_id for item in Officer.gone.query(GONE_PK, Officer.gone_at < at)]
 
