@@ -315,6 +315,72 @@ def moto_own_queries() -> Iterator[None]:
             setattr(owner, name, replaced[name])
 
 
+def lighter_sqs() -> None:
+    """Make moto's SQS cost what a call asks for, not what the queue holds.
+
+    moto keeps a queue's messages in one list: each ReceiveMessage and SendMessage looks at
+    every message (visible? delayed? counted for the queue's attributes), each asking the
+    clock through ``datetime`` twice, and each handle of a DeleteMessageBatch went through
+    the whole list and rebuilt it. Under the 1,000-citizen surge the queue events piled up
+    faster than the pollers could take them, which made every call slower still: moto spent
+    its whole core on SQS and the fan-out fell minutes behind. Here:
+
+    - the clock moto's SQS reads is ``time.time()`` (the same value, without building
+      datetimes; the local platform never freezes moto's clock);
+    - a DeleteMessageBatch goes through the list once for all its handles, with the same
+      answer for each entry (deleted, already deleted, or an invalid handle).
+    """
+    import time
+
+    import moto.sqs.models as sqs_models
+    from moto.sqs.models import SQSBackend
+
+    if getattr(SQSBackend.delete_message_batch, "lighter", False):
+        return
+    clock_millis, clock = getattr(sqs_models, "unix_time_millis"), getattr(sqs_models, "unix_time")  # noqa: B009
+
+    def unix_time_millis(dt: Any = None) -> float:
+        return time.time() * 1000.0 if dt is None else float(clock_millis(dt))
+
+    def unix_time(dt: Any = None) -> float:
+        return time.time() if dt is None else float(clock(dt))
+
+    def delete_message_batch(
+        self: Any, queue_name: str, receipts: list[dict[str, Any]]
+    ) -> tuple[list[str], list[dict[str, str]]]:
+        queue = self.get_queue(queue_name)
+        wanted = {entry["ReceiptHandle"] for entry in receipts}
+        kept = []
+        for message in queue._messages:
+            handles = message.all_receipt_handles
+            if wanted.isdisjoint(handles):
+                kept.append(message)
+                continue
+            queue.pending_messages.discard(message)
+            queue.deleted_messages.update(handles)
+        queue._messages = kept
+        success, errors = [], []
+        for entry in receipts:
+            if entry["ReceiptHandle"] in queue.deleted_messages:
+                success.append(entry["Id"])
+                continue
+            errors.append(
+                {
+                    "Id": entry["Id"],
+                    "SenderFault": True,
+                    "Code": "ReceiptHandleIsInvalid",
+                    "Message": f'The input receipt handle "{entry["ReceiptHandle"]}" is not '
+                    "a valid receipt handle.",
+                }
+            )
+        return success, errors
+
+    delete_message_batch.lighter = True  # type: ignore[attr-defined]
+    setattr(sqs_models, "unix_time_millis", unix_time_millis)  # noqa: B010 - module globals
+    setattr(sqs_models, "unix_time", unix_time)  # noqa: B010
+    SQSBackend.delete_message_batch = delete_message_batch  # type: ignore[method-assign]
+
+
 # DynamoDB's item operations: their answers are DynamoDB JSON already (attribute values as
 # ``{"S": …}``), numbers as strings, nothing that a JSON protocol serializer transforms.
 ITEM_OPERATIONS = frozenset(
@@ -445,6 +511,7 @@ def serve(host: str, port: int) -> None:
     lighter_transactions()
     direct_item_answers()
     faster_queries()
+    lighter_sqs()
     server = make_server(host, port, locked_app(), True, request_handler=keep_alive_handler())
     print(f"listening http://{host}:{server.server_port}", flush=True)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads stdout any more

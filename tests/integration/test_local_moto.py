@@ -12,7 +12,7 @@ import pytest
 from moto import mock_aws
 
 from local.aws import create_tables
-from local.moto_server import faster_queries, moto_own_queries
+from local.moto_server import faster_queries, lighter_sqs, moto_own_queries
 
 PREFIX = "parity"
 
@@ -225,3 +225,50 @@ def test_a_query_on_a_table_key_reads_its_partition_only() -> None:
             Table.all_items = all_items  # type: ignore[method-assign]
     assert [item["seq"]["N"] for item in page["Items"]] == ["1", "2", "3"]
     assert touched == [3]
+
+
+def test_a_delete_batch_answers_each_handle_as_sqs_does() -> None:
+    """One pass for the whole batch (local/moto_server.py: lighter_sqs), and still: deleted,
+    deleted again (a success), or an invalid handle (a failure naming it)."""
+    lighter_sqs()
+    with mock_aws():
+        sqs = boto3.client("sqs", region_name="eu-west-3")
+        url = sqs.create_queue(QueueName="parity-events")["QueueUrl"]
+        for n in range(30):
+            sqs.send_message(QueueUrl=url, MessageBody=f"event {n}")
+        received = []
+        while len(received) < 12:
+            received += sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=60
+            )["Messages"]
+        first = [m["ReceiptHandle"] for m in received[:4]]
+        sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": "old", "ReceiptHandle": first[0]}])
+        answer = sqs.delete_message_batch(
+            QueueUrl=url,
+            Entries=[
+                *({"Id": f"m{n}", "ReceiptHandle": handle} for n, handle in enumerate(first)),
+                {"Id": "bad", "ReceiptHandle": "not-a-handle"},
+            ],
+        )
+        assert sorted(entry["Id"] for entry in answer["Successful"]) == ["m0", "m1", "m2", "m3"]
+        assert [(entry["Id"], entry["Code"]) for entry in answer["Failed"]] == [
+            ("bad", "ReceiptHandleIsInvalid")
+        ]
+        left = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        # 30 sent, 4 of those received deleted: the others received are in flight.
+        in_flight, visible = len(received) - 4, 30 - len(received)
+        assert (
+            left["ApproximateNumberOfMessagesNotVisible"],
+            left["ApproximateNumberOfMessages"],
+        ) == (
+            str(in_flight),
+            str(visible),
+        )
+        bodies = set()
+        while True:
+            page = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+            if not page:
+                break
+            bodies |= {m["Body"] for m in page}
+        assert len(bodies) == visible
+        assert not bodies & {m["Body"] for m in received}
