@@ -159,7 +159,7 @@ def queue_up(conversation: Conversation, at: float | None = None) -> bool:
     if not conversations.enter_queue(conversation.conversation_id, key, at):
         return False
     conversation.enqueued_at = at
-    settle("join", at)
+    settle("join", at, first=conversation.conversation_id)
     return True
 
 

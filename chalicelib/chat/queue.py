@@ -139,9 +139,14 @@ class Dispatched:
     unfinished: bool
 
 
-def dispatch(at: float | None = None, rounds: int | None = None) -> Dispatched:
+def dispatch(
+    at: float | None = None, rounds: int | None = None, *, first: str | None = None
+) -> Dispatched:
     """Assign waiting conversations to available officers until one side runs out, or for
-    ``rounds`` assignments at most (default: the request paths' bound, a few).
+    ``rounds`` assignments at most (default: the request paths' bound, a few); with
+    ``first``, only that conversation, and only when it heads the queue (a join: a slot
+    freed while others wait is for the officer's own path and the fan-out to fill, rather
+    than every join of a surge racing them for it).
 
     Urgent lane first, a requeued conversation first within its lane, then the oldest; the
     officer is the least loaded, then the one assigned longest ago — but a conversation
@@ -161,6 +166,10 @@ def dispatch(at: float | None = None, rounds: int | None = None) -> Dispatched:
         heads = conversations.waiting(limit=HEAD) if candidates else []
         if not heads or not candidates:
             return Dispatched(assigned, unfinished=False)
+        if first is not None:
+            if heads[0].conversation_id != first or assigned:
+                return Dispatched(assigned, unfinished=False)
+            heads = heads[:1]
         attempt = _assign_one(heads, candidates, exclusions, at)
         if not attempt.able:
             # Every officer the index offers is gone, full or refused by now: nothing to do
@@ -208,13 +217,13 @@ def _assign_one(
     return _Attempt(None, able=False)
 
 
-def settle(reason: str | None, at: float | None = None) -> Dispatched:
-    """After a change that may bring a citizen or free a slot: assign (a bounded dispatch),
-    then send one queue event when the queue changed (``reason``), when something was
-    assigned, or when the dispatch left work: the fan-out tells every waiting citizen and
-    the officers present, and dispatches again, so a free slot never waits for the minute
-    sweeper."""
-    dispatched = dispatch(at)
+def settle(reason: str | None, at: float | None = None, *, first: str | None = None) -> Dispatched:
+    """After a change that may bring a citizen or free a slot: assign (a bounded dispatch;
+    ``first``: see :func:`dispatch`), then send one queue event when the queue changed
+    (``reason``), when something was assigned, or when the dispatch left work: the fan-out
+    tells every waiting citizen and the officers present, and dispatches again, so a free
+    slot never waits for the minute sweeper."""
+    dispatched = dispatch(at, first=first)
     if reason or dispatched.assigned or dispatched.unfinished:
         changed(reason or ("assigned" if dispatched.assigned else "dispatch"))
     return dispatched
