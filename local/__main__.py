@@ -10,6 +10,8 @@ import socket
 import sys
 from pathlib import Path
 
+from local import GATEWAY_SWITCH_SECONDS, quick_thread_switches
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -111,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         await runner.cleanup()
 
     try:
+        quick_thread_switches(GATEWAY_SWITCH_SECONDS)
         asyncio.run(serve())
     finally:
         platform.close()

@@ -32,6 +32,7 @@ from typing import Any
 from chalice.app import Chalice, SQSEventConfig
 from chalice.local import LambdaContext
 
+from local import quick_thread_switches
 from local.child import Child
 
 POLL_SECONDS = 0.1
@@ -205,6 +206,7 @@ def main() -> int:
     from chalicelib.config import settings
     from chalicelib.models.base import open_connections
 
+    quick_thread_switches()
     open_connections()  # the fan-out's threads share the clients made here
     conf = settings()
     sqs = boto3.client("sqs", region_name=conf.region, endpoint_url=conf.sqs_endpoint)

@@ -70,13 +70,21 @@ class MotoWorld:
     def __init__(self) -> None:
         from moto import mock_aws
 
-        from local.moto_server import direct_item_answers, faster_queries
+        from local.moto_server import (
+            direct_item_answers,
+            faster_queries,
+            faster_updates,
+            lighter_sqs,
+        )
 
-        # DynamoDB's item answers as the local platform's moto sends them: json.dumps of the
-        # result, the same bytes without moto's model-driven serializer (a third of the time
-        # of a chat test went there), and its Query reading what it answers.
+        # moto as the local platform runs it: DynamoDB's item answers as json.dumps of the
+        # result (the same bytes without moto's model-driven serializer, a third of the time
+        # of a chat test went there), its Query reading what it answers, its update checks
+        # built once per pass, its SQS calls costing what they ask for.
         direct_item_answers()
         faster_queries()
+        faster_updates()
+        lighter_sqs()
 
         # SQS allows one PurgeQueue a minute per queue; every test purges them (moto's switch).
         os.environ["MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR"] = "false"
