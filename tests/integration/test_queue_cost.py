@@ -92,3 +92,41 @@ def test_queue_operations_cost_the_same_with_10_or_60_citizens_waiting(aws: Moto
         # Never a Scan, and no Query of the waiting queue without a limit (a read of it all
         # would return more items with 60 waiting than with 10: caught above).
         assert calls.get("dynamodb.Scan", 0) == 0, op
+
+
+def _joined(client: Client, text: str) -> str:
+    answers = client.send({"type": "join", "topic": "autre", "text": text})
+    return str(next(a for a in answers if a["type"] == "joined")["conversation_id"])
+
+
+def _assigned(answers: list[dict[str, Any]]) -> list[str]:
+    return [
+        a["conversation"]["conversation_id"]
+        for a in answers
+        if a["type"] == "conversation_assigned"
+    ]
+
+
+def test_a_join_takes_no_slot_from_the_citizens_before_it(aws: MotoAws) -> None:
+    """A join is assigned at once only when it heads the queue: a slot free while others
+    wait goes to the first of them (here by the fan-out)."""
+    from chalicelib.clock import now
+    from chalicelib.models import officer as officers
+
+    pin_moto_keys()
+    recorder = install_recorder()
+    agent = Client(
+        recorder, {"role": "officer", "token": officer_token(aws, "officier1")}, deliver=False
+    )
+    agent.send({"type": "hello"})
+    agent.send({"type": "presence", "status": "away", "capacity": 2})
+    earlier = _joined(Client(recorder, deliver=False), "Avant")
+    deliver_queue_events()
+    # Online with two free slots, written directly: no dispatch ran since.
+    officer = next(o for o in officers.present())
+    officers.set_status(officer, "online", now())
+    agent.new()
+    later = _joined(Client(recorder, deliver=False), "Après")
+    assert _assigned(agent.new()) == []  # the newcomer did not take the earlier one's place
+    deliver_queue_events()
+    assert _assigned(agent.new()) == [earlier, later]
