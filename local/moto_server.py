@@ -376,7 +376,9 @@ def lighter_sqs() -> None:
 
     if getattr(SQSBackend.delete_message_batch, "lighter", False):
         return
-    clock_millis, clock = getattr(sqs_models, "unix_time_millis"), getattr(sqs_models, "unix_time")  # noqa: B009
+    # moto's SQS module imports its clocks by name (untyped for mypy): replaced there.
+    clock_millis = getattr(sqs_models, "unix_time_millis")  # noqa: B009
+    clock = getattr(sqs_models, "unix_time")  # noqa: B009
 
     def unix_time_millis(dt: Any = None) -> float:
         return time.time() * 1000.0 if dt is None else float(clock_millis(dt))
