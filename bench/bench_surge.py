@@ -21,7 +21,11 @@ Figures (``surge.`` or ``surge1000.``):
   the wait that followed| ÷ that wait;
 - ``local_rss_mb``: the platform's peak resident memory (VmHWM);
 - ``idle_slot_seconds_max``: the longest time an officer had a free slot (no conversation both
-  sides know of) while someone waited.
+  sides know of) while someone waited;
+- ``cpu_seconds.<process>``: the CPU time each process used during the run (the platform's
+  gateway and Lambdas ``local``, moto, the fan-out ``local.events``, and the bench's own
+  clients): where the two cores went. ``BENCH_SURGE_DUMP=<file>`` also writes them second by
+  second, with every sample and change of the waiting count.
 """
 
 from __future__ import annotations
@@ -501,6 +505,35 @@ def _platform_pids(pid: int) -> list[int]:
     return [pid, *children]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _process_name(pid: int) -> str:
+    """What a platform process is, from its command line (``local.events``: the fan-out)."""
+    try:
+        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return str(pid)
+    for word in words:
+        if word.startswith(b"local") or word.startswith(b"moto"):
+            return word.decode()
+    return "platform"
+
+
+def _cpu_used(samples: list[tuple[float, dict[str, float]]]) -> dict[str, float]:
+    """CPU seconds each process used between the first and the last sample."""
+    if len(samples) < 2:
+        return {}
+    first, last = samples[0][1], samples[-1][1]
+    return {name: last[name] - first.get(name, 0.0) for name in last}
+
+
 def _platform_mb(pid: int, field_name: str) -> float:
     """Resident memory of the platform's processes together (``VmHWM``: each one's peak)."""
     return sum(_rss_mb(p, field_name) for p in _platform_pids(pid))
@@ -521,6 +554,8 @@ def run() -> dict[str, float]:
     load_before = os.getloadavg()[0]
     platform = start_platform(["--no-seed"], env={"POWERTOOLS_LOG_LEVEL": "WARNING"})
     rss_samples: list[float] = []
+    # (bench clock, {process: CPU seconds so far}) each second: where the two cores went
+    cpu_samples: list[tuple[float, dict[str, float]]] = []
     try:
         tokens = _officer_accounts(platform, OFFICERS)
         surge = Surge(platform, citizens, join_seconds)
@@ -529,6 +564,18 @@ def run() -> dict[str, float]:
             async def sample() -> None:
                 while True:
                     rss_samples.append(_platform_mb(platform.process.pid, "VmRSS"))
+                    pids = [*_platform_pids(platform.process.pid), os.getpid()]
+                    cpu_samples.append(
+                        (
+                            surge.clock.now(),
+                            {
+                                "bench clients" if p == os.getpid() else _process_name(p): (
+                                    _cpu_seconds(p)
+                                )
+                                for p in pids
+                            },
+                        )
+                    )
                     await asyncio.sleep(1)
 
             sampler = asyncio.create_task(sample())
@@ -577,6 +624,10 @@ def run() -> dict[str, float]:
         "idle_slot_seconds_max": idle_slot_seconds_max(timeline),
         "client_errors": len(timeline.errors),
         "duration_s": round(duration, 1),
+        **{
+            f"cpu_seconds.{name.replace(' ', '_')}": round(seconds, 1)
+            for name, seconds in _cpu_used(cpu_samples).items()
+        },
         "load_avg_before": round(load_before, 2),
         "load_avg_after": round(load_after, 2),
     }
@@ -585,6 +636,13 @@ def run() -> dict[str, float]:
     dump = os.environ.get("BENCH_SURGE_DUMP")
     if dump:  # the raw timeline, to look at where the time went
         Path(dump).write_text(
-            json.dumps({"samples": timeline.samples, "waiting": timeline.waiting_changes})
+            json.dumps(
+                {
+                    "samples": timeline.samples,
+                    "waiting": timeline.waiting_changes,
+                    "cpu": cpu_samples,
+                    "wall_at_zero": time.time() - surge.clock.now(),
+                }
+            )
         )
     return {f"{prefix}.{key}": value for key, value in figures.items()}

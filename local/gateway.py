@@ -268,7 +268,9 @@ class LocalPlatform:
                 text=(result or {}).get("body") or "",
                 content_type="application/json",
             )
-        socket = web.WebSocketResponse(max_msg_size=WS_MAX_MESSAGE_BYTES, autoping=True)
+        socket = web.WebSocketResponse(
+            max_msg_size=WS_MAX_MESSAGE_BYTES, autoping=True, compress=False
+        )
         await socket.prepare(request)
         connection = LocalConnection(
             connection_id,

@@ -47,6 +47,7 @@ from local.child import Child
 DYNAMODB_TARGET = "DynamoDB_20120810."
 SQS_TARGET = "AmazonSQS."
 CATALOG = "dynamodb:*"  # table-less DynamoDB calls (ListTables…)
+PARSED_EXPRESSIONS_KEPT = 1000  # update expressions parsed once (the app has a few dozen)
 
 
 def dynamodb_tables(body: bytes) -> set[str]:
@@ -98,6 +99,41 @@ class RequestLocks:
             yield
 
 
+def dynamodb_answer(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    """A DynamoDB request answered by moto's DynamoDB handler, as moto's Flask view does
+    it (the same request object, the same handler, its errors turned into answers the same
+    way) without the Flask application around it.
+
+    moto's server runs each service as a Flask application in debug mode, with CORS: an
+    application and a request context pushed and popped, URL rules matched, a response
+    object built and its CORS headers set, for each AWS call. For DynamoDB, under a surge,
+    that was about a tenth of moto's time, around handlers of a few hundred microseconds.
+    Browsers never call DynamoDB (their calls — Cognito — still go through Flask).
+    """
+    from botocore.exceptions import ClientError
+    from moto.dynamodb.responses import DynamoHandler
+    from moto.moto_server.werkzeug_app import BackendRequest
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.http import HTTP_STATUS_CODES
+
+    request = BackendRequest(environ)
+    try:
+        status, headers, body = DynamoHandler.dispatch(
+            request, request.raw_url, dict(request.headers)
+        )
+    except ClientError as error:
+        status, headers, body = 400, {}, error.response["Error"]["Message"]
+    except HTTPException as error:
+        return error.get_response(environ)(environ, start_response)
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    start_response(
+        f"{status} {HTTP_STATUS_CODES.get(int(status), 'UNKNOWN')}",
+        [(str(key), str(value)) for key, value in headers.items()],
+    )
+    return [body]
+
+
 def locked_app() -> Any:
     """moto's WSGI application with the locks of :class:`RequestLocks` around each request."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -112,6 +148,8 @@ def locked_app() -> Any:
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
         if not target:
             return dispatcher  # REST (S3, the JWKS): moto's own routing
+        if target.startswith(DYNAMODB_TARGET):
+            return dynamodb_answer
         service = target.split(".", 1)[0]
         found = services.get(service)
         if found is None:
@@ -124,25 +162,39 @@ def locked_app() -> Any:
             length = int(environ.get("CONTENT_LENGTH") or 0)
             body = environ["wsgi.input"].read(length) if length else b""
             environ["wsgi.input"] = io.BytesIO(body)
-        with locks.held(locks.names(environ, body)):
+        names = locks.names(environ, body)
+        with locks.held(names):
             return list(application(environ)(environ, start_response))
 
     return locked
 
 
-class _TablesNotCopied:
-    """Stands in for the ``copy`` module inside moto's DynamoDB backend: a whole table is
-    not copied (its transactions' backups, see :func:`lighter_transactions`)."""
+_copies = threading.local()  # what the request running on this thread does not need copied
+_copies_skipped: set[str] = set()  # "tables": lighter_transactions backs up items instead
+
+
+class _CopiesNotRead:
+    """Stands in for the ``copy`` module in moto's DynamoDB modules (see
+    :func:`fewer_copies`): ``deepcopy`` is skipped, or made on less, when this thread's
+    request never reads the copy; everything else is the ``copy`` module's."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(copy, name)
 
     @staticmethod
     def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        from moto.dynamodb.models.dynamo_type import Item
         from moto.dynamodb.models.table import Table
 
-        if isinstance(value, Table):
-            return value
+        if isinstance(value, Table) and "tables" in _copies_skipped:
+            return value  # a transaction's backup: lighter_transactions backs up its items
+        if getattr(_copies, "old_unread", False):
+            return None  # UpdateItem's "before" for ReturnValues NONE or ALL_NEW
+        if isinstance(value, Item) and getattr(_copies, "no_stream", False):
+            return value  # UpdateItem's "before" for a table without a stream
+        index = getattr(_copies, "projected_by", None)
+        if index is not None and isinstance(value, list):
+            return [copy.deepcopy(index.project(item), memo) for item in value]
         return copy.deepcopy(value, memo)
 
 
@@ -163,7 +215,8 @@ def lighter_transactions() -> None:
     original = DynamoDBBackend.transact_write_items
     if getattr(original, "lighter", False):
         return
-    setattr(backend_module, "copy", _TablesNotCopied())  # noqa: B010 - a module global
+    _copies_skipped.add("tables")
+    setattr(backend_module, "copy", _CopiesNotRead())  # noqa: B010 - a module global
 
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
         saved = []
@@ -224,7 +277,10 @@ def faster_queries() -> None:
     - every sort compares each item's key as Python values, computed once per item: the
       same order, as each key attribute has one type;
     - an index's projection keeps the attributes it names from the item moto holds, rather
-      than turning the whole item into Python values and back once per attribute named.
+      than turning the whole item into Python values and back once per attribute named;
+    - the answer's copy (moto copies what it answers) is made of the projection, not of
+      every whole item found (a page of the queue copied 120 conversations with their
+      histories, to keep five attributes of each).
 
     The answers are the same items in the same order (tests/integration/test_local_moto.py);
     Scan still reads every item.
@@ -233,6 +289,9 @@ def faster_queries() -> None:
 
     if _MOTO_QUERIES:
         return
+    import moto.dynamodb.models.table as table_module
+
+    setattr(table_module, "copy", _CopiesNotRead())  # noqa: B010 - a module global
     _MOTO_QUERIES.update({name: getattr(owner, name) for owner, name in _query_parts()})
     original_query = _MOTO_QUERIES["query"]
 
@@ -259,10 +318,14 @@ def faster_queries() -> None:
     def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
         _partition.hash_key = hash_key if index_name is None else None
+        index = self.get_index(index_name) if index_name else None
+        kind = ((index.projection or {}).get("ProjectionType") if index else None) or "ALL"
+        _copies.projected_by = index if kind in ("KEYS_ONLY", "INCLUDE") else None
         try:
             return original_query(self, hash_key, *args, **kwargs)
         finally:
             _partition.hash_key = None
+            _copies.projected_by = None
 
     def project(self: Any, item: Any) -> Any:
         projection_type = (self.projection or {}).get("ProjectionType")
@@ -322,7 +385,8 @@ def faster_updates() -> None:
     moto validates an update expression with about ten passes over its syntax tree; at every
     node each pass rebuilt its table of node types (a dict of bound methods, twice). Under a
     surge half of a claim's time in moto went there: a claim's two updates name a dozen
-    attributes. Here each pass builds its table once.
+    attributes. Here each pass builds its table once, and each expression's text is parsed
+    once.
     """
     import importlib
 
@@ -352,6 +416,86 @@ def faster_updates() -> None:
     process.faster = True  # type: ignore[attr-defined]
     traverser.nodes_to_be_processed = nodes_to_be_processed
     traverser.process = process
+
+    # An UpdateItem parsed its expression twice (to check the names and values it uses,
+    # then to apply it), a transaction once more per update: the app's expressions are a
+    # few dozen texts (values are placeholders). Every reader of the tree only looks at it
+    # or validates a deep copy of it (moto's Validator), so one tree per text is shared.
+    parser: Any = importlib.import_module("moto.dynamodb.parsing.expressions")
+    parser = parser.UpdateExpressionParser
+    parse = parser.make.__func__
+    trees: dict[str, Any] = {}
+
+    def make(cls: Any, expression_str: str) -> Any:
+        tree = trees.get(expression_str)
+        if tree is None:
+            tree = parse(cls, expression_str)
+            if len(trees) < PARSED_EXPRESSIONS_KEPT:
+                trees[expression_str] = tree
+        return tree
+
+    parser.make = classmethod(make)
+
+
+def action_names_once() -> None:
+    """moto finds a handler's actions anew for each request (``inspect.getmembers`` over
+    the handler class: every attribute, sorted); a class's functions are known once."""
+    import functools
+    import importlib
+
+    responses_module: Any = importlib.import_module("moto.core.responses")
+    names = responses_module.method_names_from_class
+    if not hasattr(names, "cache_info"):
+        responses_module.method_names_from_class = functools.cache(names)
+
+
+def fewer_copies() -> None:
+    """Make moto copy only what a request reads.
+
+    moto deep-copies items, attribute by attribute, where nothing reads the copy: every
+    UpdateItem copies the item twice (once to answer ``ReturnValues`` with what it held
+    before — unread for ``NONE`` and ``ALL_NEW``, what the app asks for — once for the
+    table's stream — there is none), and a Query on an index copies every whole item it
+    found before keeping the attributes the index projects. A conversation's item (its
+    history, its sockets), the day's counters and the officers' published queue view are
+    the platform's largest items and its most updated: under a surge these copies were
+    most of a claim's time in moto. Here UpdateItem with ``ReturnValues`` ``NONE`` or
+    ``ALL_NEW`` takes no "before" copy (the others still do), and a table without a stream
+    takes no copy for it. (A Query's copies: :func:`faster_queries`.)
+
+    The answers are the same (tests/integration/test_local_moto.py).
+    """
+    import moto.dynamodb.models as backend_module
+    import moto.dynamodb.responses as responses_module
+    from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler.update_item, "fewer_copies", False):
+        return
+    for module in (backend_module, responses_module):
+        setattr(module, "copy", _CopiesNotRead())  # noqa: B010 - a module global
+
+    handler_update = DynamoHandler.update_item
+    backend_update = DynamoDBBackend.update_item
+
+    def answer_update(self: Any) -> Any:
+        _copies.old_unread = self.body.get("ReturnValues", "NONE") in ("NONE", "ALL_NEW")
+        try:
+            return handler_update(self)
+        finally:
+            _copies.old_unread = False
+
+    def update(self: Any, table_name: str, *args: Any, **kwargs: Any) -> Any:
+        _copies.old_unread = False  # from here on the "before" copy feeds a stream
+        _copies.no_stream = self.get_table(table_name).stream_shard is None
+        try:
+            return backend_update(self, table_name, *args, **kwargs)
+        finally:
+            _copies.no_stream = False
+
+    answer_update.fewer_copies = True  # type: ignore[attr-defined]
+    DynamoHandler.update_item = answer_update  # type: ignore[method-assign]
+    DynamoDBBackend.update_item = update  # type: ignore[method-assign]
 
 
 def lighter_sqs() -> None:
@@ -551,6 +695,8 @@ def serve(host: str, port: int) -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per AWS call
     quick_thread_switches()
     lighter_transactions()
+    fewer_copies()
+    action_names_once()
     direct_item_answers()
     faster_queries()
     faster_updates()

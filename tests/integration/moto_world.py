@@ -71,17 +71,22 @@ class MotoWorld:
         from moto import mock_aws
 
         from local.moto_server import (
+            action_names_once,
             direct_item_answers,
             faster_queries,
             faster_updates,
+            fewer_copies,
             lighter_sqs,
         )
 
         # moto as the local platform runs it: DynamoDB's item answers as json.dumps of the
         # result (the same bytes without moto's model-driven serializer, a third of the time
-        # of a chat test went there), its Query reading what it answers, its update checks
-        # built once per pass, its SQS calls costing what they ask for.
+        # of a chat test went there), no copies nobody reads, its Query reading what it
+        # answers, its update checks built once per pass, its SQS calls costing what they
+        # ask for.
         direct_item_answers()
+        fewer_copies()
+        action_names_once()
         faster_queries()
         faster_updates()
         lighter_sqs()
