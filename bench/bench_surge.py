@@ -22,10 +22,11 @@ Figures (``surge.`` or ``surge1000.``):
 - ``local_rss_mb``: the platform's peak resident memory (VmHWM);
 - ``idle_slot_seconds_max``: the longest time an officer had a free slot (no conversation both
   sides know of) while someone waited;
-- ``cpu_seconds.<process>``: the CPU time each process used during the run (the platform's
-  gateway and Lambdas ``local``, moto, the fan-out ``local.events``, and the bench's own
-  clients): where the two cores went. ``BENCH_SURGE_DUMP=<file>`` also writes them second by
-  second, with every sample and change of the waiting count.
+- ``cpu_seconds.<process>``: the CPU time each kind of process used during the run (the
+  gateway ``local``, the WebSocket Lambdas ``local.lambdas``, moto, the fan-out
+  ``local.events``, and the bench's own clients): where the two cores went.
+  ``BENCH_SURGE_DUMP=<file>`` also writes them second by second, with every sample and
+  change of the waiting count.
 """
 
 from __future__ import annotations
@@ -564,18 +565,11 @@ def run() -> dict[str, float]:
             async def sample() -> None:
                 while True:
                     rss_samples.append(_platform_mb(platform.process.pid, "VmRSS"))
-                    pids = [*_platform_pids(platform.process.pid), os.getpid()]
-                    cpu_samples.append(
-                        (
-                            surge.clock.now(),
-                            {
-                                "bench clients" if p == os.getpid() else _process_name(p): (
-                                    _cpu_seconds(p)
-                                )
-                                for p in pids
-                            },
-                        )
-                    )
+                    used: dict[str, float] = defaultdict(float)  # processes of one kind summed
+                    used["bench clients"] = _cpu_seconds(os.getpid())
+                    for pid in _platform_pids(platform.process.pid):
+                        used[_process_name(pid)] += _cpu_seconds(pid)
+                    cpu_samples.append((surge.clock.now(), dict(used)))
                     await asyncio.sleep(1)
 
             sampler = asyncio.create_task(sample())

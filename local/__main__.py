@@ -60,11 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     from chalicelib.models.base import open_connections
     from local.events import EventSourceProcess
     from local.gateway import LocalPlatform
+    from local.lambdas import start_lambdas
     from local.scheduler import Scheduler
     from local.seed import seed_demo_data
 
     # Handlers run in threads here: their DynamoDB clients are made once, before any.
     open_connections()
+    # The WebSocket Lambdas in processes of their own, as Lambda runs them apart from API
+    # Gateway (local/lambdas.py); they import the app while the demo data is seeded.
+    lambdas = start_lambdas()
     if not args.no_seed:
         seed_demo_data(aws)
     ws_url = public_url.replace("http://", "ws://", 1) + "/ws"
@@ -87,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         idle_timeout=args.idle_timeout,
         max_lifetime=args.max_lifetime,
         origin_secret=aws.secret_value("ORIGIN_SECRET_ID"),
+        lambdas=lambdas,
     )
     scheduler = Scheduler(chalice_module.app, speed=args.schedule_speed)
 

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote
 
 from aiohttp import WSMsgType, web
@@ -32,6 +32,9 @@ from chalice.local import (
     LocalGatewayException,
     NotAuthorizedError,
 )
+
+if TYPE_CHECKING:
+    from local.lambdas import LambdaPool
 
 API_STAGE = "api"
 ORIGIN_HEADER = "x-origin-verify"  # what CloudFront adds to /api/* (infra/template.yaml)
@@ -88,7 +91,10 @@ class LocalPlatform:
         max_lifetime: float = 7200.0,
         workers: int = 16,
         origin_secret: str = "",
+        lambdas: LambdaPool | None = None,
     ) -> None:
+        """``lambdas``: the processes that run the WebSocket handlers (local/lambdas.py);
+        without them they run in this process's pool."""
         # Thread-local current_request, as `chalice local` does it: handlers run concurrently.
         CustomLocalChalice.__bases__ = (LocalChalice, chalice_app.__class__)
         chalice_app.__class__ = CustomLocalChalice
@@ -100,6 +106,7 @@ class LocalPlatform:
         self.origin_secret = origin_secret
         self.max_lifetime = max_lifetime
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda")
+        self.lambdas = lambdas
         self.connections: dict[str, LocalConnection] = {}
         self.gateway = LocalGateway(
             chalice_app,
@@ -136,7 +143,10 @@ class LocalPlatform:
         return LambdaContext(function_name=name, memory_size=512, max_runtime_ms=29_000)
 
     async def invoke(self, name: str, event: dict[str, Any]) -> Any:
-        """Run a Lambda handler of the app in the pool, as its own invocation."""
+        """Run a Lambda handler of the app as its own invocation: in the Lambdas' processes
+        when the platform has them, else in this process's pool."""
+        if self.lambdas is not None:
+            return await self.lambdas.invoke(name, event)
         handler = self.app.handler_map[name]
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, handler, event, self._context(name))
@@ -469,6 +479,8 @@ class LocalPlatform:
 
     def close(self) -> None:
         self.executor.shutdown(wait=False, cancel_futures=True)
+        if self.lambdas is not None:
+            self.lambdas.close()
 
 
 def json_dumps(data: Any) -> str:
