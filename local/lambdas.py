@@ -203,6 +203,9 @@ def main() -> int:
     _Invocations.functions = dict(chalice_module.app.handler_map)
     server = _Server(("127.0.0.1", 0), _Invocations)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    # Ctrl-C reaches the whole process group: the platform stops its Lambdas itself (SIGTERM),
+    # after the sockets are closed and their $disconnect invoked.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     print(f"listening 127.0.0.1:{server.server_address[1]}", flush=True)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads stdout any more
     server.serve_forever()
