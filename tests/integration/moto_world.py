@@ -70,7 +70,7 @@ class MotoWorld:
     def __init__(self) -> None:
         from moto import mock_aws
 
-        from local.moto_server import (
+        from local.moto_costs import (
             action_names_once,
             direct_item_answers,
             faster_queries,

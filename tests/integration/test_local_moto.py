@@ -12,7 +12,7 @@ import pytest
 from moto import mock_aws
 
 from local.aws import create_tables
-from local.moto_server import faster_queries, lighter_sqs, moto_own_queries
+from local.moto_costs import faster_queries, lighter_sqs, moto_own_queries
 
 PREFIX = "parity"
 
