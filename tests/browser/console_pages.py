@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -199,9 +199,11 @@ def close_in_console(page: Any, conversation_id: str, outcome: str = "autre") ->
     tab(page, conversation_id).wait_for(state="detached")
 
 
-def take(page: Any, conversation_id: str, attempts: int = 12) -> None:
+def take(page: Any, conversation_id: str, attempts: int = 12, keep: Iterable[str] = ()) -> None:
     """« Prendre la suivante » until our citizen's conversation is ours; conversations that
-    other tests left waiting are closed on the way (they would otherwise block capacity)."""
+    other tests left waiting are closed on the way (they would otherwise block capacity).
+    ``keep``: the test's other citizens, left open when they come first — a join enters the
+    queue just after its ``joined`` frame, so a citizen who joined later can be ahead."""
     for _ in range(attempts):
         if tab(page, conversation_id).count():
             return
@@ -217,7 +219,7 @@ def take(page: Any, conversation_id: str, attempts: int = 12) -> None:
             if error.strip():
                 break
             time.sleep(0.05)
-        for other in new - {conversation_id}:
+        for other in new - {conversation_id, *keep}:
             close_in_console(page, other)
         if not new:
             time.sleep(0.3)  # the queue is still being written (join → waiting)

@@ -181,8 +181,9 @@ def test_drafts_selection_and_closing_links_survive_a_reload_then_the_history_re
     first = Citizen(local_platform, "vol", f"Vol de sac ({marker})")
     second = Citizen(local_platform, "autre", f"Autre question ({marker})")
     try:
-        take(page, first.conversation_id)
-        take(page, second.conversation_id)
+        ours = {first.conversation_id, second.conversation_id}
+        take(page, first.conversation_id, keep=ours)
+        take(page, second.conversation_id, keep=ours)
         cid = first.conversation_id
         tab(page, cid).click()
         box = panel(page, cid)
