@@ -61,6 +61,9 @@ window.Notification = FakeNotification;
 """
 
 
+_PLATFORMS: dict[int, Platform] = {}  # each console page's platform (failure messages)
+
+
 def open_console(
     browser: Any,
     platform: Platform,
@@ -74,6 +77,7 @@ def open_console(
     page = context.new_page()
     page.set_default_timeout(15_000)
     console = ConsolePage(context, page)
+    _PLATFORMS[id(page)] = platform
 
     def on_dialog(dialog: Any) -> None:
         console.dialogs.append(dialog.message)
@@ -199,19 +203,23 @@ def close_in_console(page: Any, conversation_id: str, outcome: str = "autre") ->
     tab(page, conversation_id).wait_for(state="detached")
 
 
-def take(page: Any, conversation_id: str, attempts: int = 12, keep: Iterable[str] = ()) -> None:
+def take(page: Any, conversation_id: str, within: float = 60, keep: Iterable[str] = ()) -> None:
     """« Prendre la suivante » until our citizen's conversation is ours; conversations that
     other tests left waiting are closed on the way (they would otherwise block capacity).
     ``keep``: the test's other citizens, left open when they come first — a join enters the
-    queue just after its ``joined`` frame, so a citizen who joined later can be ahead."""
-    for _ in range(attempts):
+    queue just after its ``joined`` frame, so a citizen who joined later can be ahead.
+    ``within``: a bound, not a timing — an empty queue is asked again until then (on two
+    cores shared with Chromium and another worker's platform starting, a join's second half
+    has been seen to take seconds)."""
+    deadline = time.time() + within
+    while time.time() < deadline:
         if tab(page, conversation_id).count():
             return
         before = set(open_ids(page))
         page.click("#take-next")
-        deadline = time.time() + 10
+        answered = time.time() + 10
         new: set[str] = set()
-        while time.time() < deadline:
+        while time.time() < answered:
             new = set(open_ids(page)) - before
             if new or tab(page, conversation_id).count():
                 break
@@ -223,7 +231,29 @@ def take(page: Any, conversation_id: str, attempts: int = 12, keep: Iterable[str
             close_in_console(page, other)
         if not new:
             time.sleep(0.3)  # the queue is still being written (join → waiting)
-    assert tab(page, conversation_id).count(), f"conversation {conversation_id} never came"
+    if not tab(page, conversation_id).count():
+        raise AssertionError(f"conversation {conversation_id} never came: {_whereabouts(page)}")
+
+
+def _whereabouts(page: Any) -> str:
+    """What the platform says of the queue and the officers (a failure's explanation)."""
+    platform = _platform_of(page)
+    if platform is None:
+        return "platform unknown"
+    queue = api_get(platform, "/api/officer/queue")
+    officers = api_get(platform, "/api/officer/officers")
+    failures = [
+        line
+        for line in list(platform.output)[-400:]
+        if "Traceback" in line or "failed" in line or "Error" in line
+    ]
+    return json.dumps(
+        {"queue": queue, "officers": officers, "platform": failures[-20:]}, ensure_ascii=False
+    )[:6000]
+
+
+def _platform_of(page: Any) -> Platform | None:
+    return _PLATFORMS.get(id(page))
 
 
 def officer_socket(platform: Platform, username: str = OFFICER) -> WsClient:
