@@ -553,7 +553,12 @@ def run() -> dict[str, float]:
     fake_credentials()  # the bench's own clients (accounts, table reads) reach moto only
 
     load_before = os.getloadavg()[0]
-    platform = start_platform(["--no-seed"], env={"POWERTOOLS_LOG_LEVEL": "WARNING"})
+    # The WebSocket Lambdas in two processes of their own, as Lambda runs them apart from API
+    # Gateway (local/lambdas.py): with them in the gateway's process, the gateway's event loop
+    # and the handlers take turns on one interpreter, and the figures are the emulator's.
+    platform = start_platform(
+        ["--no-seed"], env={"POWERTOOLS_LOG_LEVEL": "WARNING", "LAMBDA_PROCESSES": "2"}
+    )
     rss_samples: list[float] = []
     # (bench clock, {process: CPU seconds so far}) each second: where the two cores went
     cpu_samples: list[tuple[float, dict[str, float]]] = []

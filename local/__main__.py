@@ -66,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # Handlers run in threads here: their DynamoDB clients are made once, before any.
     open_connections()
-    # The WebSocket Lambdas in processes of their own, as Lambda runs them apart from API
-    # Gateway (local/lambdas.py); they import the app while the demo data is seeded.
+    # The WebSocket Lambdas in processes of their own when LAMBDA_PROCESSES says so, as Lambda
+    # runs them apart from API Gateway (local/lambdas.py); else in this process's pool.
     lambdas = start_lambdas()
     if not args.no_seed:
         seed_demo_data(aws)
