@@ -13,11 +13,7 @@ platform starts ``LAMBDA_PROCESSES`` of them and hands each invocation to the on
 fewest running.
 
 The surge bench starts its platform with 2 (this machine's cores). ``make run`` and the
-tests run the handlers in the gateway's process (0, the default) for now: with them apart,
-three of seven full test runs failed a browser test whose officer still had the previous
-test's capacity (1) and conversations after that test's clean-up — a race between the
-clean-up's socket and the closed console's last frames that the timing of two processes
-exposes, not understood yet (docs/local.md).
+tests run the handlers in the gateway's process (0, the default) for now (docs/local.md).
 
 The wire between them is the platform's own, not Lambda's Invoke API: a 4-byte length then
 a JSON document each way — ``{"function", "event"}`` in, ``{"result"}`` or ``{"error"}``

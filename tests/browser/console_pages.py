@@ -297,6 +297,10 @@ class Desk:
         self, username: str = OFFICER, platform: Platform | None = None, **options: Any
     ) -> ConsolePage:
         on = platform or self.platform
+        # Clean before as well as after: a clean-up's socket and the closed console's last
+        # frames race (two connections, last write wins), and a test once found its officer
+        # with the previous test's capacity and conversations.
+        leave_officer_clean(on, username)
         opened = open_console(self.browser, on, username, **options)
         self.consoles.append((opened, on, username))
         return opened

@@ -38,6 +38,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def officer_page(browser: Any, local_platform: Platform) -> Iterator[Any]:
+    leave_officer_clean(local_platform, OFFICER)  # before as well as after (console_pages.Desk)
     console = open_console(browser, local_platform, OFFICER)
     set_presence(console.page, "away")  # take_next only: nothing is pushed to us unasked
     yield console
