@@ -474,3 +474,17 @@ def direct_item_answers() -> None:
 
     execute_result.direct = True  # type: ignore[attr-defined]
     DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
+
+
+def cut_costs(*, with_server_locks: bool) -> None:
+    """Apply every cut that holds where moto runs: all of them in the platform's server;
+    without its per-table locks (the integration tests' in-process moto), not the
+    transactions' item backups, which assume no other request changes the items meanwhile."""
+    if with_server_locks:
+        lighter_transactions()
+    fewer_copies()
+    action_names_once()
+    direct_item_answers()
+    faster_queries()
+    faster_updates()
+    lighter_sqs()

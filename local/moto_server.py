@@ -236,25 +236,11 @@ def serve(host: str, port: int) -> None:
     """Serve moto on ``host:port`` (0: a free port) and print ``listening <url>``."""
     from werkzeug.serving import make_server
 
-    from local.moto_costs import (
-        action_names_once,
-        direct_item_answers,
-        faster_queries,
-        faster_updates,
-        fewer_copies,
-        lighter_sqs,
-        lighter_transactions,
-    )
+    from local.moto_costs import cut_costs
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per AWS call
     quick_thread_switches()
-    lighter_transactions()
-    fewer_copies()
-    action_names_once()
-    direct_item_answers()
-    faster_queries()
-    faster_updates()
-    lighter_sqs()
+    cut_costs(with_server_locks=True)
     server = make_server(host, port, locked_app(), True, request_handler=keep_alive_handler())
     print(f"listening http://{host}:{server.server_port}", flush=True)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads stdout any more

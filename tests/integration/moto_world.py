@@ -70,26 +70,14 @@ class MotoWorld:
     def __init__(self) -> None:
         from moto import mock_aws
 
-        from local.moto_costs import (
-            action_names_once,
-            direct_item_answers,
-            faster_queries,
-            faster_updates,
-            fewer_copies,
-            lighter_sqs,
-        )
+        from local.moto_costs import cut_costs
 
         # moto as the local platform runs it: DynamoDB's item answers as json.dumps of the
         # result (the same bytes without moto's model-driven serializer, a third of the time
         # of a chat test went there), no copies nobody reads, its Query reading what it
         # answers, its update checks built once per pass, its SQS calls costing what they
         # ask for.
-        direct_item_answers()
-        fewer_copies()
-        action_names_once()
-        faster_queries()
-        faster_updates()
-        lighter_sqs()
+        cut_costs(with_server_locks=False)
 
         # SQS allows one PurgeQueue a minute per queue; every test purges them (moto's switch).
         os.environ["MOTO_SQS_ENFORCE_STRICT_QUEUE_PURGE_BEHAVIOUR"] = "false"
